@@ -1,0 +1,24 @@
+"""Shared test set-up: a headless ipympl backend, fixed seeds, a hypothesis profile for CI."""
+
+import os
+
+import matplotlib
+import pytest
+from hypothesis import HealthCheck, settings
+
+matplotlib.use("module://ipympl.backend_nbagg")
+
+settings.register_profile("default", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("ci", deadline=None, derandomize=True, max_examples=150,
+                          suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("ci" if os.environ.get("CI") else "default")
+
+
+@pytest.fixture
+def no_figure_leak():
+    """Assert that a test leaves the number of open pyplot figures as it found it."""
+    import matplotlib.pyplot as plt
+
+    before = len(plt.get_fignums())
+    yield
+    assert len(plt.get_fignums()) == before

@@ -1,0 +1,138 @@
+"""The shape every explorer shares: ``controls`` (name -> ipywidget), one ``figure`` built once,
+and ``update()``, which moves artists in place and never creates a figure.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import traceback
+
+import ipywidgets as W
+import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+
+from widgets.plotting.style import house_style
+
+IPYMPL_BACKEND = "module://ipympl.backend_nbagg"
+
+
+class ExplorerMessage(Exception):
+    """Raised inside ``update()`` when a value makes no sense; the text is shown and the picture is kept."""
+
+
+def use_ipympl() -> None:
+    """Make ipympl the pyplot backend (what ``%matplotlib widget`` does), if it is not already."""
+    if matplotlib.get_backend() != IPYMPL_BACKEND:
+        plt.switch_backend(IPYMPL_BACKEND)
+
+
+class Explorer:
+    """Base class: subclasses fill ``controls``, draw once in ``__init__`` and implement ``update()``."""
+
+    #: Height of the figure in inches; subclasses may change it.
+    figsize = (7.0, 4.0)
+
+    def __init__(self, figsize=None, nrows: int = 1, ncols: int = 1, subplot_kw=None):
+        self.controls: dict[str, W.Widget] = {}
+        self.status = W.HTML(layout=W.Layout(min_height="1.6em"))
+        self.readout = W.HTMLMath(layout=W.Layout(min_height="1.6em"))
+        self.last_error: str | None = None
+        use_ipympl()
+        with plt.ioff(), house_style():
+            self.figure = plt.figure(figsize=figsize or self.figsize, layout="constrained")
+            self.axes = self.figure.subplots(nrows, ncols, subplot_kw=subplot_kw)
+        canvas = self.figure.canvas
+        for attribute, value in (("header_visible", False), ("footer_visible", False),
+                                 ("toolbar_visible", False), ("resizable", False), ("capture_scroll", False)):
+            if hasattr(canvas, attribute):
+                setattr(canvas, attribute, value)
+        self._widget: W.Widget | None = None
+        self._busy = False
+
+    # -- wiring -----------------------------------------------------------------------------
+    def _connect(self) -> None:
+        """Observe every control; call once at the end of a subclass's ``__init__``."""
+        for control in self.controls.values():
+            control.observe(self._on_change, names="value")
+        self.refresh()
+
+    def _on_change(self, change) -> None:
+        if not self._busy:
+            self.refresh()
+
+    def refresh(self) -> bool:
+        """Run ``update()`` and repaint; show a message instead of raising. Return True on success."""
+        try:
+            with np.errstate(all="ignore"), house_style():
+                self.update()
+        except ExplorerMessage as message:
+            self.show_message(str(message))
+            return False
+        except Exception as exc:  # a bug must never surface as a traceback in a lesson
+            self.last_error = traceback.format_exc()
+            self.show_message(f"内部错误，图像未更新（internal error: {type(exc).__name__}: {exc}）")
+            return False
+        self.show_message("")
+        self.figure.canvas.draw_idle()
+        return True
+
+    def set_values(self, **values) -> None:
+        """Set several controls at once with a single update (e.g. a preset's x0 and n)."""
+        self._busy = True
+        try:
+            for name, value in values.items():
+                self.controls[name].value = value
+        finally:
+            self._busy = False
+        self.refresh()
+
+    def update(self) -> None:
+        """Move the artists to the current control values (subclasses implement this)."""
+        raise NotImplementedError
+
+    # -- messages -----------------------------------------------------------------------------
+    def show_message(self, text: str) -> None:
+        """Show ``text`` under the figure (an empty string clears it)."""
+        self.status.value = (f'<span style="color:#B00020">⚠ {html.escape(text)}</span>' if text else "")
+
+    @property
+    def message(self) -> str:
+        """The message currently shown (empty when all is well)."""
+        return html.unescape(self.status.value.partition("⚠ ")[2].removesuffix("</span>"))
+
+    # -- display -------------------------------------------------------------------------------
+    def layout_controls(self) -> W.Widget:
+        """Return the box of controls shown above the figure; subclasses may arrange it."""
+        return W.HBox(list(self.controls.values()), layout=W.Layout(flex_flow="row wrap"))
+
+    @property
+    def widget(self) -> W.Widget:
+        """The whole explorer as one ipywidget (controls, figure, readout, message)."""
+        if self._widget is None:
+            self._widget = W.VBox([self.layout_controls(), self.figure.canvas, self.readout, self.status])
+        return self._widget
+
+    def snapshot_png(self) -> bytes:
+        """Return the current picture as PNG bytes."""
+        buffer = io.BytesIO()
+        self.figure.savefig(buffer, format="png")
+        return buffer.getvalue()
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        bundle = self.widget._repr_mimebundle_(include=include, exclude=exclude) or {}
+        bundle = dict(bundle)
+        # A static picture for viewers that cannot run widgets (GitHub, nbviewer, a printed page).
+        bundle["image/png"] = base64.b64encode(self.snapshot_png()).decode("ascii")
+        bundle["text/plain"] = f"<{type(self).__name__}: {', '.join(self.controls)}>"
+        return bundle
+
+    def close(self) -> None:
+        """Close the figure and the widgets; the explorer is unusable afterwards."""
+        for control in self.controls.values():
+            control.unobserve(self._on_change, names="value")
+        plt.close(self.figure)
+        if self._widget is not None:
+            self._widget.close()

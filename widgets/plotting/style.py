@@ -1,0 +1,91 @@
+"""House style for every figure: sizes, colours, math-text labels and a CJK font fallback."""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Iterator
+
+import matplotlib as mpl
+from matplotlib import font_manager
+from matplotlib.figure import Figure
+
+#: Named colours used across the companion (colour-blind safe, after Okabe & Ito).
+COLORS = {
+    "function": "#0072B2",   # blue: the function f
+    "secant": "#E69F00",     # orange: secants, approximations
+    "tangent": "#009E73",    # green: tangents, exact derivatives
+    "taylor": "#D55E00",     # vermilion: Taylor polynomials
+    "error": "#CC79A7",      # purple: error regions
+    "point": "#000000",      # black: marked points
+    "axis": "#555555",       # grey: coordinate axes
+    "grid": "#DDDDDD",
+}
+
+#: The CJK font used for Chinese text when it is installed (Debian package fonts-noto-cjk).
+CJK_FONT = "Noto Sans CJK SC"
+
+FIGSIZE = (7.0, 4.0)
+
+
+def cjk_font_available() -> bool:
+    """Return True when the CJK font is known to matplotlib."""
+    return any(f.name == CJK_FONT for f in font_manager.fontManager.ttflist)
+
+
+def house_rc() -> dict:
+    """Return the rcParams of the house style; the font list falls back to the CJK font glyph by glyph."""
+    sans = ["DejaVu Sans"] + ([CJK_FONT] if cjk_font_available() else [])
+    return {
+        "figure.figsize": FIGSIZE,
+        "figure.dpi": 100,
+        "savefig.dpi": 100,
+        "font.size": 11,
+        "font.family": "sans-serif",
+        "font.sans-serif": sans,
+        "axes.unicode_minus": False,
+        "mathtext.fontset": "dejavusans",
+        "axes.grid": True,
+        "grid.color": COLORS["grid"],
+        "grid.linewidth": 0.6,
+        "axes.spines.top": False,
+        "axes.spines.right": False,
+        "axes.titlesize": 12,
+        "legend.fontsize": 10,
+        "legend.frameon": False,
+        "lines.linewidth": 2.0,
+    }
+
+
+@contextlib.contextmanager
+def house_style() -> Iterator[None]:
+    """Context manager applying the house style to figures created inside it."""
+    with mpl.rc_context(house_rc()):
+        yield
+
+
+def apply_house_style() -> None:
+    """Apply the house style globally (for a notebook's own figures)."""
+    mpl.rcParams.update(house_rc())
+
+
+class StaticFigure(Figure):
+    """A figure outside pyplot (never leaked, garbage-collected) that a notebook displays as a PNG."""
+
+    def _repr_png_(self) -> bytes:
+        import io
+
+        buffer = io.BytesIO()
+        with house_style():
+            self.savefig(buffer, format="png", bbox_inches="tight")
+        return buffer.getvalue()
+
+    def __repr__(self) -> str:
+        return f"<Figure with {len(self.axes)} Axes>"
+
+
+def static_figure(nrows: int = 1, ncols: int = 1, figsize=FIGSIZE, **subplot_kw):
+    """Return (figure, axes) for a static book figure, displayed as a PNG when it ends a cell."""
+    with house_style():
+        fig = StaticFigure(figsize=figsize, layout="constrained")
+        axes = fig.subplots(nrows, ncols, subplot_kw=subplot_kw or None, squeeze=True)
+    return fig, axes
