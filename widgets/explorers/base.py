@@ -53,9 +53,13 @@ class Explorer:
         self._busy = False
 
     # -- wiring -----------------------------------------------------------------------------
-    def _connect(self) -> None:
-        """Observe every control; call once at the end of a subclass's ``__init__``."""
-        for control in self.controls.values():
+    def _connect(self, skip=()) -> None:
+        """Observe every control (but those in ``skip``, which the subclass handles itself) and draw.
+
+        Call once at the end of a subclass's ``__init__``.
+        """
+        self._observed = [c for name, c in self.controls.items() if name not in skip]
+        for control in self._observed:
             control.observe(self._on_change, names="value")
         self.refresh()
 
@@ -131,7 +135,7 @@ class Explorer:
 
     def close(self) -> None:
         """Close the figure and the widgets; the explorer is unusable afterwards."""
-        for control in self.controls.values():
+        for control in getattr(self, "_observed", []):
             control.unobserve(self._on_change, names="value")
         plt.close(self.figure)
         if self._widget is not None:

@@ -117,7 +117,7 @@ class TaylorExplorer(Explorer):
         if f is not None:
             self._apply_formula(f if isinstance(f, str) else None, expression=None if isinstance(f, str) else _as_expression(f))
         self.coefficients = np.array([])
-        self._connect()
+        self._connect(skip=("function", "formula"))
 
     def layout_controls(self) -> W.Widget:
         c = self.controls
