@@ -27,8 +27,8 @@ MAX_DEPTH = 20
 MAX_NODES = 250
 #: Largest accepted magnitude of a constant exponent.
 MAX_EXPONENT = 1000
-#: Largest number of decimal digits a constant may reach.
-MAX_DIGITS = 400
+#: Largest number of decimal digits a constant may reach (floats end near 1e308).
+MAX_DIGITS = 300
 
 
 class ExpressionError(ValueError):
@@ -333,3 +333,23 @@ def parse_expression(text: str, variables: Sequence[str | sp.Symbol] = ("x",)) -
         raise
     except (ArithmeticError, ValueError, TypeError, RecursionError, MemoryError) as exc:
         raise ExpressionError(f"无法计算这个公式（cannot evaluate: {type(exc).__name__}）") from None
+
+
+def to_sympy(value, variables: Sequence[str | sp.Symbol] = ("x",)) -> sp.Expr:
+    """Return ``value`` as a sympy object: text through :func:`parse_expression`, numbers exactly, sympy as is.
+
+    The one way the package turns an arbitrary value into sympy (``sympify`` would evaluate text).
+    """
+    if isinstance(value, str):
+        return parse_expression(value, variables)
+    if isinstance(value, (sp.Basic, sp.MatrixBase)):
+        return value
+    if isinstance(value, bool):
+        raise TypeError("expected a number or an expression, got a bool")
+    if isinstance(value, int):
+        return sp.Integer(value)
+    if isinstance(value, float):
+        return sp.Float(value)
+    if hasattr(value, "dtype") and getattr(value, "shape", None) == ():  # numpy scalars
+        return to_sympy(value.item(), variables)
+    raise TypeError(f"cannot turn {type(value).__name__} into a sympy expression")

@@ -46,7 +46,9 @@ class Explorer:
             self.axes = self.figure.subplots(nrows, ncols, subplot_kw=subplot_kw)
         canvas = self.figure.canvas
         for attribute, value in (("header_visible", False), ("footer_visible", False),
-                                 ("toolbar_visible", False), ("resizable", False), ("capture_scroll", False)):
+                                 ("toolbar_visible", False), ("resizable", False), ("capture_scroll", False),
+                                 # the explorer gives static viewers its own PNG; skip ipympl's second encode
+                                 ("syncing_data_url", False)):
             if hasattr(canvas, attribute):
                 setattr(canvas, attribute, value)
         self._widget: W.Widget | None = None
