@@ -1,0 +1,179 @@
+"""Explorer for section 5.4: a gradient of a matrix (Example 5.12 or 5.13) as a grid of heat-map
+slices beside its flattened Jacobian (the two views of Fig. 5.7), one entry highlighted in both.
+"""
+
+from __future__ import annotations
+
+import ipywidgets as W
+import numpy as np
+
+from widgets.calculus import relative_error
+from widgets.explorers.base import Explorer
+from widgets.matrix_calculus import TENSOR_EXAMPLES, TensorCase, gradient_by_flattening, tensor_case
+from widgets.plotting.matrices import (
+    MosaicLayout,
+    draw_jacobian,
+    draw_tensor_mosaic,
+    update_jacobian,
+    update_tensor_mosaic,
+)
+
+#: Largest M and N offered (Example 5.13 then has 16 slices of 4×4).
+MAX_SIZE = 4
+
+
+def _times(shape) -> str:
+    return r"\times".join(str(s) for s in shape)
+
+
+def _subscript(index) -> str:
+    return "".join(str(i + 1) for i in index)
+
+
+class MatrixGradientExplorer(Explorer):
+    """Section 5.4 made live: dF/dX as a grid of slices dF_…/dX (left) and as the flattened Jacobian (right).
+
+    Controls: "example" ("5.12": f = Ax by A; "5.13": K = RᵀR by R), "M" and "N" (the shape of
+    A or R), "row" and "col" (1-based row and column of the Jacobian; row = the entry of F,
+    col = the entry of X). Clicking a cell of either heat map selects that entry.
+    """
+
+    figsize = (7.0, 3.5)
+
+    def __init__(self, example: str = "5.13", M: int = 3, N: int = 2, row: int = 2, col: int = 5, seed: int = 0):
+        super().__init__(figsize=self.figsize, nrows=1, ncols=2)
+        # Fixed axes boxes instead of constrained layout: the layout would be recomputed on every
+        # draw, and the two-line titles never change their height.
+        self.figure.set_layout_engine("none")
+        self.axes[0].set_position([0.02, 0.03, 0.45, 0.86])
+        self.axes[1].set_position([0.53, 0.03, 0.45, 0.86])
+        if example not in TENSOR_EXAMPLES:
+            raise ValueError(f"unknown example {example!r}; choose from {list(TENSOR_EXAMPLES)}")
+        self.seed = seed
+        self._cases: dict[tuple, tuple[TensorCase, float]] = {}
+        c = self.controls
+        c["example"] = W.Dropdown(options=[(label, key) for key, label in TENSOR_EXAMPLES.items()], value=example,
+                                  description="例（example）", style={"description_width": "initial"})
+        c["M"] = W.IntSlider(value=M, min=1, max=MAX_SIZE, description="M")
+        c["N"] = W.IntSlider(value=N, min=1, max=MAX_SIZE, description="N")
+        case, _ = self._case(example, M, N)
+        rows, cols = case.jacobian.shape
+        c["row"] = W.IntSlider(value=min(max(row, 1), rows), min=1, max=rows, description="row（行）")
+        c["col"] = W.IntSlider(value=min(max(col, 1), cols), min=1, max=cols, description="col（列）")
+        self.case = case
+        self.layout = MosaicLayout(case.f_shape, case.x_shape)
+        self.mosaic_artists = draw_tensor_mosaic(self.axes[0], case.tensor, self.layout)
+        self.jacobian_artists = draw_jacobian(self.axes[1], case.jacobian)
+        self.selected: dict = {}
+        self._titled: tuple | None = None
+        self._click = self.figure.canvas.mpl_connect("button_press_event", self._on_click)
+        self._connect()
+
+    def layout_controls(self) -> W.Widget:
+        c = self.controls
+        return W.VBox([W.HBox([c["example"], c["M"], c["N"]]), W.HBox([c["row"], c["col"]])])
+
+    def set_values(self, **values) -> None:
+        """Set several controls at once; shapes first, so that "row" and "col" fit the new shapes."""
+        selection = {name: values.pop(name) for name in ("row", "col") if name in values}
+        if values:
+            super().set_values(**values)
+        if selection:
+            super().set_values(**selection)
+
+    # -- the numbers ----------------------------------------------------------------------------
+    def _case(self, key: str, M: int, N: int) -> tuple[TensorCase, float]:
+        """Return the case and the relative error of flatten → Jacobian → reshape against the closed form."""
+        if (key, M, N) not in self._cases:
+            case = tensor_case(key, M, N, self.seed)
+            error = relative_error(gradient_by_flattening(case.function, case.X), case.tensor)
+            self._cases[(key, M, N)] = (case, error)
+        return self._cases[(key, M, N)]
+
+    def _set_range(self, name: str, maximum: int) -> int:
+        """Set a slider's maximum (clamping its value) without triggering a second update; return its value."""
+        slider = self.controls[name]
+        busy, self._busy = self._busy, True
+        try:
+            slider.max = maximum
+        finally:
+            self._busy = busy
+        return int(slider.value)
+
+    def _closed_form(self, f_index, x_index) -> str:
+        """Return the closed form of the selected entry with its numbers, as LaTeX."""
+        case = self.case
+        if case.key == "5.12":
+            (i,), (k, l) = f_index, x_index
+            x_l = case.tensor[k, k, l]  # δ_kk x_l = x_l
+            return (rf"\delta_{{{i + 1}{k + 1}}}\,x_{{{l + 1}}} = {int(i == k)}\cdot({x_l:g})")
+        (p, q), (i, j) = f_index, x_index
+        R = case.X
+        return (rf"\delta_{{{q + 1}{j + 1}}} R_{{{i + 1}{p + 1}}} + \delta_{{{p + 1}{j + 1}}} R_{{{i + 1}{q + 1}}}"
+                rf" = {int(q == j)}\cdot({R[i, p]:g}) + {int(p == j)}\cdot({R[i, q]:g})")
+
+    # -- the picture ----------------------------------------------------------------------------
+    def update(self) -> None:
+        key = self.controls["example"].value
+        M, N = int(self.controls["M"].value), int(self.controls["N"].value)
+        case, error = self._case(key, M, N)
+        self.case = case
+        J = case.jacobian
+        row = self._set_range("row", J.shape[0])
+        col = self._set_range("col", J.shape[1])
+        f_index = tuple(int(v) for v in np.unravel_index(row - 1, case.f_shape))
+        x_index = tuple(int(v) for v in np.unravel_index(col - 1, case.x_shape))
+        self.layout = MosaicLayout(case.f_shape, case.x_shape)
+        update_tensor_mosaic(self.mosaic_artists, case.tensor, self.layout, (f_index, x_index))
+        update_jacobian(self.jacobian_artists, J, (row - 1, col - 1))
+        F, X = case.f_name, case.x_name
+        if (key, M, N) != self._titled:  # titles change only with the shapes
+            self._titled = (key, M, N)
+            self.axes[0].set_title(rf"$\partial {F}/\partial {X}$: ${_times(case.f_shape + case.x_shape)}$", fontsize=10)
+            self.axes[1].set_title(rf"Jacobian: ${J.shape[0]}\times{J.shape[1]}$", fontsize=10)
+        value = float(case.tensor[f_index + x_index])
+        self.selected = {"row": row, "col": col, "f_index": f_index, "x_index": x_index, "value": value,
+                         "error": error}
+        slices = (rf"左：张量按 ${F}$ 的元素切片，每片是 $\partial {F}_{{{'i' if key == '5.12' else 'pq'}}}/\partial {X}$"
+                  rf"（left: one slice per entry of ${F}$）；右：展平后的 Jacobian，行 = ${F}$ 的元素，列 = ${X}$ 的元素"
+                  rf"（right: rows = entries of ${F}$, columns = entries of ${X}$）<br>")
+        self.readout.value = (
+            slices +
+            rf"Jacobian 第 {row} 行第 {col} 列（row {row}, column {col}）$\;\leftrightarrow\;$ "
+            rf"$\dfrac{{\partial {F}_{{{_subscript(f_index)}}}}}{{\partial {X}_{{{_subscript(x_index)}}}}}"
+            rf" = {self._closed_form(f_index, x_index)} = {value:g}$<br>"
+            rf"公式（closed form）${case.formula}$；"
+            rf"展平 → Jacobian → 变形的数值结果与公式的相对误差（flatten vs closed form）${error:.1e}$")
+
+    # -- the mouse ------------------------------------------------------------------------------
+    def _on_click(self, event) -> None:
+        """Select the entry under a click on either heat map."""
+        if event.inaxes is None or event.xdata is None or event.ydata is None:
+            return
+        r, c = int(round(event.ydata)), int(round(event.xdata))
+        case = self.case
+        if event.inaxes is self.axes[0]:
+            hit = self.layout.entry(r, c)
+            if hit is None:
+                return
+            outer, inner = hit
+            row = int(np.ravel_multi_index(outer, case.f_shape)) + 1
+            col = int(np.ravel_multi_index(inner, case.x_shape)) + 1
+        elif event.inaxes is self.axes[1]:
+            rows, cols = case.jacobian.shape
+            if not (0 <= r < rows and 0 <= c < cols):
+                return
+            row, col = r + 1, c + 1
+        else:
+            return
+        self.set_values(row=row, col=col)
+
+    def close(self) -> None:
+        self.figure.canvas.mpl_disconnect(self._click)
+        super().close()
+
+
+def matrix_gradient_explorer(example: str = "5.13", M: int = 3, N: int = 2, row: int = 2, col: int = 5,
+                             seed: int = 0) -> MatrixGradientExplorer:
+    """Return the explorer of section 5.4 (controls "example", "M", "N", "row", "col"; click a cell to select)."""
+    return MatrixGradientExplorer(example, M=M, N=N, row=row, col=col, seed=seed)

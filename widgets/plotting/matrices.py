@@ -1,0 +1,316 @@
+"""Drawing helpers for sections 5.4 and 5.5: a gradient tensor as a grid of heat-map slices (a
+*mosaic*), its flattened Jacobian (Fig. 5.7), and a dot plot of relative errors.
+
+Each ``draw_*`` function draws on a given ``Axes`` and returns a dict of artists; the matching
+``update_*`` function changes those artists in place (``set_data``, ``set_extent``, ``set_bounds``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from math import prod
+from typing import Mapping, Sequence
+
+import numpy as np
+from matplotlib import colormaps
+from matplotlib.axes import Axes
+from matplotlib.collections import LineCollection
+from matplotlib.patches import Rectangle
+
+from widgets.plotting.style import COLORS, house_style
+
+CMAP = "RdBu_r"
+Index = tuple[int, ...]
+
+
+def _grid(shape: Sequence[int], vector_as_row: bool) -> tuple[int, int]:
+    shape = tuple(shape)
+    if len(shape) == 0:
+        return (1, 1)
+    if len(shape) == 1:
+        return (1, shape[0]) if vector_as_row else (shape[0], 1)
+    if len(shape) == 2:
+        return shape
+    raise ValueError("the mosaic shows scalars, vectors and matrices only")
+
+
+@dataclass(frozen=True)
+class MosaicLayout:
+    """Where each entry of a tensor T[outer + inner] sits in a 2-D mosaic of slices.
+
+    The ``outer`` indices choose a slice (a block in a grid of blocks, a column vector's
+    blocks stacked downwards unless ``outer_as_row``); the ``inner`` indices choose the cell
+    inside the block (a vector's cells laid out as a row). Blocks are ``gap`` cells apart.
+    """
+
+    outer_shape: tuple[int, ...]
+    inner_shape: tuple[int, ...]
+    gap: int = 1
+    outer_as_row: bool = False
+
+    @property
+    def grid(self) -> tuple[int, int]:
+        """Number of blocks down and across."""
+        return _grid(self.outer_shape, self.outer_as_row)
+
+    @property
+    def block(self) -> tuple[int, int]:
+        """Number of cells in one block, down and across."""
+        return _grid(self.inner_shape, vector_as_row=True)
+
+    @property
+    def size(self) -> tuple[int, int]:
+        """Rows and columns of the whole mosaic, gaps included."""
+        (gr, gc), (br, bc) = self.grid, self.block
+        return (gr * br + (gr - 1) * self.gap, gc * bc + (gc - 1) * self.gap)
+
+    @staticmethod
+    def _cell(index: Index, shape: tuple[int, ...], grid: tuple[int, int]) -> tuple[int, int]:
+        """Return (row, column) of ``index`` of an array of ``shape`` laid out row-major on ``grid``."""
+        flat = int(np.ravel_multi_index(tuple(index), shape)) if shape else 0
+        return divmod(flat, grid[1])
+
+    def block_origin(self, outer: Index) -> tuple[int, int]:
+        """Return the mosaic row and column of the top-left cell of slice ``outer``."""
+        gr, gc = self._cell(outer, self.outer_shape, self.grid)
+        br, bc = self.block
+        return (gr * (br + self.gap), gc * (bc + self.gap))
+
+    def position(self, outer: Index, inner: Index) -> tuple[int, int]:
+        """Return the mosaic (row, column) of the tensor entry T[outer + inner]."""
+        r0, c0 = self.block_origin(outer)
+        r, c = self._cell(inner, self.inner_shape, self.block)
+        return (r0 + r, c0 + c)
+
+    def entry(self, row: int, col: int) -> tuple[Index, Index] | None:
+        """Return (outer, inner) of the entry at a mosaic cell, or None in a gap or outside."""
+        (gr, gc), (br, bc) = self.grid, self.block
+        rows, cols = self.size
+        if not (0 <= row < rows and 0 <= col < cols):
+            return None
+        bi, ri = divmod(row, br + self.gap)
+        bj, ci = divmod(col, bc + self.gap)
+        if ri >= br or ci >= bc:
+            return None
+        outer_flat = bi * gc + bj
+        inner_flat = ri * bc + ci
+        outer = tuple(int(v) for v in np.unravel_index(outer_flat, self.outer_shape)) if self.outer_shape else ()
+        inner = tuple(int(v) for v in np.unravel_index(inner_flat, self.inner_shape)) if self.inner_shape else ()
+        return outer, inner
+
+    def mosaic(self, T) -> np.ndarray:
+        """Return the mosaic of T (shape outer + inner) as a float array with NaN in the gaps."""
+        T = np.asarray(T, dtype=np.float64).reshape(tuple(self.outer_shape) + tuple(self.inner_shape))
+        out = np.full(self.size, np.nan)
+        br, bc = self.block
+        for outer in np.ndindex(*self.outer_shape):
+            r0, c0 = self.block_origin(outer)
+            out[r0:r0 + br, c0:c0 + bc] = T[outer].reshape(br, bc)
+        return out
+
+
+def _limit(values: np.ndarray, vmax: float | None) -> float:
+    if vmax is not None:
+        return float(vmax)
+    finite = np.abs(values[np.isfinite(values)])
+    top = float(finite.max()) if finite.size else 1.0
+    return top if top > 0 else 1.0
+
+
+def _image(ax: Axes, data: np.ndarray, vmax: float):
+    cmap = colormaps[CMAP].with_extremes(bad="white")  # the gaps between slices are NaN: white
+    return ax.imshow(data, cmap=cmap, vmin=-vmax, vmax=vmax, interpolation="none", aspect="equal")
+
+
+def _frame(ax: Axes, shape: tuple[int, int]) -> None:
+    rows, cols = shape
+    image = ax.images[0]
+    image.set_extent((-0.5, cols - 0.5, rows - 0.5, -0.5))
+    ax.set_xlim(-0.5, cols - 0.5)
+    ax.set_ylim(rows - 0.5, -0.5)
+
+
+def _bare(ax: Axes) -> None:
+    """Remove ticks, grid and spines: a heat map carries its own cell lines."""
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.grid(False)
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+
+
+def _rectangle(ax: Axes, color: str, linewidth: float, linestyle: str = "-") -> Rectangle:
+    patch = Rectangle((-0.5, -0.5), 1, 1, fill=False, edgecolor=color, linewidth=linewidth,
+                      linestyle=linestyle, zorder=5, clip_on=False)
+    ax.add_patch(patch)
+    return patch
+
+
+def _box(r0: float, c0: float, rows: int, cols: int) -> list:
+    """Return the four edges of the box around cells r0..r0+rows-1, c0..c0+cols-1 as segments (x, y)."""
+    top, bottom, left, right = r0 - 0.5, r0 + rows - 0.5, c0 - 0.5, c0 + cols - 0.5
+    return [[(left, top), (right, top)], [(right, top), (right, bottom)],
+            [(right, bottom), (left, bottom)], [(left, bottom), (left, top)]]
+
+
+def _cell_lines(r0: float, c0: float, rows: int, cols: int) -> list:
+    """Return the inner lines between the cells of a rows×cols block as segments."""
+    top, bottom, left, right = r0 - 0.5, r0 + rows - 0.5, c0 - 0.5, c0 + cols - 0.5
+    return ([[(c0 + k - 0.5, top), (c0 + k - 0.5, bottom)] for k in range(1, cols)]
+            + [[(left, r0 + k - 0.5), (right, r0 + k - 0.5)] for k in range(1, rows)])
+
+
+def mosaic_segments(layout: "MosaicLayout") -> tuple[list, list]:
+    """Return (block outlines, inner cell lines) of a mosaic as line segments."""
+    br, bc = layout.block
+    outlines, cells = [], []
+    for outer in np.ndindex(*layout.outer_shape):
+        r0, c0 = layout.block_origin(outer)
+        outlines += _box(r0, c0, br, bc)
+        cells += _cell_lines(r0, c0, br, bc)
+    return outlines, cells
+
+
+def _lines(ax: Axes, color: str, linewidth: float) -> LineCollection:
+    collection = LineCollection([], colors=color, linewidths=linewidth, zorder=4, clip_on=False)
+    ax.add_collection(collection, autolim=False)
+    return collection
+
+
+def _texts(ax: Axes, data: np.ndarray, fmt: str, vmax: float) -> list:
+    """Write each finite value in its cell, white on dark cells."""
+    texts = []
+    for (r, c), value in np.ndenumerate(data):
+        if np.isfinite(value):
+            color = "white" if abs(value) > 0.6 * vmax else "black"
+            texts.append(ax.text(c, r, format(value, fmt), ha="center", va="center", fontsize=8, color=color))
+    return texts
+
+
+def draw_tensor_mosaic(ax: Axes, T, layout: MosaicLayout, vmax: float | None = None,
+                       annotate: bool = False, fmt: str = ".2g") -> dict:
+    """Draw a gradient tensor as a grid of heat-map slices (Fig. 5.7a); return the image and highlight boxes."""
+    with house_style():
+        data = layout.mosaic(T)
+        vmax = _limit(data, vmax)
+        artists = {"image": _image(ax, data, vmax)}
+        artists["cells"] = _lines(ax, "white", 0.8)
+        artists["outlines"] = _lines(ax, COLORS["axis"], 1.0)
+        outlines, cells = mosaic_segments(layout)
+        artists["outlines"].set_segments(outlines)
+        artists["cells"].set_segments(cells)
+        artists["block"] = _rectangle(ax, COLORS["secant"], 1.5, "--")
+        artists["entry"] = _rectangle(ax, COLORS["point"], 2.5)
+        artists["block"].set_visible(False)
+        artists["entry"].set_visible(False)
+        _frame(ax, layout.size)
+        _bare(ax)
+        if annotate:
+            artists["texts"] = _texts(ax, data, fmt, vmax)
+    return artists
+
+
+def update_tensor_mosaic(artists: Mapping, T, layout: MosaicLayout, selected: tuple[Index, Index] | None = None,
+                         vmax: float | None = None) -> np.ndarray:
+    """Show a new tensor (any shapes) in the mosaic and box the selected (outer, inner) entry; return the mosaic."""
+    image = artists["image"]
+    data = layout.mosaic(T)
+    image.set_data(data)
+    limit = _limit(data, vmax)
+    image.set_clim(-limit, limit)
+    _frame(image.axes, layout.size)
+    outlines, cells = mosaic_segments(layout)
+    artists["outlines"].set_segments(outlines)
+    artists["cells"].set_segments(cells)
+    if selected is None:
+        artists["block"].set_visible(False)
+        artists["entry"].set_visible(False)
+    else:
+        outer, inner = selected
+        r0, c0 = layout.block_origin(outer)
+        br, bc = layout.block
+        artists["block"].set_bounds(c0 - 0.5, r0 - 0.5, bc, br)
+        r, c = layout.position(outer, inner)
+        artists["entry"].set_bounds(c - 0.5, r - 0.5, 1, 1)
+        artists["block"].set_visible(True)
+        artists["entry"].set_visible(True)
+    return data
+
+
+def draw_jacobian(ax: Axes, J, vmax: float | None = None, annotate: bool = False, fmt: str = ".2g") -> dict:
+    """Draw a flattened Jacobian (#F × #X) as a heat map (Fig. 5.7b); return the image and highlight boxes."""
+    with house_style():
+        J = np.atleast_2d(np.asarray(J, dtype=np.float64))
+        vmax = _limit(J, vmax)
+        artists = {"image": _image(ax, J, vmax)}
+        artists["cells"] = _lines(ax, "white", 0.8)
+        artists["outlines"] = _lines(ax, COLORS["axis"], 1.0)
+        artists["cells"].set_segments(_cell_lines(0, 0, *J.shape))
+        artists["outlines"].set_segments(_box(0, 0, *J.shape))
+        artists["row"] = _rectangle(ax, COLORS["secant"], 1.5, "--")
+        artists["entry"] = _rectangle(ax, COLORS["point"], 2.5)
+        artists["row"].set_visible(False)
+        artists["entry"].set_visible(False)
+        _frame(ax, J.shape)
+        _bare(ax)
+        if annotate:
+            artists["texts"] = _texts(ax, J, fmt, vmax)
+    return artists
+
+
+def update_jacobian(artists: Mapping, J, selected: tuple[int, int] | None = None, vmax: float | None = None) -> None:
+    """Show a new Jacobian (any shape) and box the selected (row, column) entry and its row."""
+    J = np.atleast_2d(np.asarray(J, dtype=np.float64))
+    image = artists["image"]
+    image.set_data(J)
+    limit = _limit(J, vmax)
+    image.set_clim(-limit, limit)
+    _frame(image.axes, J.shape)
+    artists["cells"].set_segments(_cell_lines(0, 0, *J.shape))
+    artists["outlines"].set_segments(_box(0, 0, *J.shape))
+    if selected is None:
+        artists["row"].set_visible(False)
+        artists["entry"].set_visible(False)
+        return
+    r, c = selected
+    artists["row"].set_bounds(-0.5, r - 0.5, J.shape[1], 1)
+    artists["entry"].set_bounds(c - 0.5, r - 0.5, 1, 1)
+    artists["row"].set_visible(True)
+    artists["entry"].set_visible(True)
+
+
+def draw_fig_5_7(axes: Sequence[Axes], T, f_shape: Sequence[int], x_shape: Sequence[int]) -> dict:
+    """Draw Fig. 5.7 for dA/dx: (a) the partials dA/dx_k collected side by side, (b) the flattened Jacobian."""
+    f_shape, x_shape = tuple(f_shape), tuple(x_shape)
+    T = np.asarray(T, dtype=np.float64).reshape(f_shape + x_shape)
+    # slices by input: move the x axes to the front (the denominator order) so each block is dA/dx_k
+    by_input = np.moveaxis(T, list(range(len(f_shape), T.ndim)), list(range(len(x_shape))))
+    vmax = _limit(T, None)
+    left = draw_tensor_mosaic(axes[0], by_input, MosaicLayout(x_shape, f_shape, outer_as_row=True), vmax,
+                              annotate=True)
+    right = draw_jacobian(axes[1], T.reshape(prod(f_shape), prod(x_shape)), vmax, annotate=True)
+    names = ", ".join(rf"\partial A/\partial x_{k + 1}" for k in range(prod(x_shape)))
+    axes[0].set_title(rf"(a) partials ${names}$" + "\n" + rf"collected: ${'×'.join(map(str, f_shape + x_shape))}$",
+                      fontsize=10)
+    axes[1].set_title(rf"(b) $\partial\,\tilde A/\partial x$, $\tilde A$ = flattened $A$" + "\n"
+                      + rf"${prod(f_shape)}\times{prod(x_shape)}$, reshape → ${'×'.join(map(str, f_shape + x_shape))}$",
+                      fontsize=10)
+    return {"partials": left, "jacobian": right}
+
+
+def draw_error_dots(ax: Axes, labels: Sequence[str], errors: Sequence[float], threshold: float = 1e-6) -> dict:
+    """Draw relative errors on a log axis, one row per label, with the passing threshold; return the artists."""
+    with house_style():
+        errors = np.maximum(np.asarray(errors, dtype=np.float64), 1e-17)
+        y = np.arange(len(errors))
+        artists = {
+            "dots": ax.scatter(errors, y, color=COLORS["function"], zorder=3, s=22),
+            "threshold": ax.axvline(threshold, color=COLORS["taylor"], linestyle="--", linewidth=1.2,
+                                    label=f"threshold {threshold:.0e}"),
+        }
+        ax.set_xscale("log")
+        ax.set_yticks(y, labels, fontsize=8)
+        ax.invert_yaxis()
+        ax.set_xlim(1e-14, 1e-3)
+        ax.set_xlabel("relative error")
+    return artists
