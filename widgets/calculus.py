@@ -94,7 +94,10 @@ def taylor_polynomial(f: sp.Expr, x0, n: int) -> sp.Expr:
     x = _single_symbol(f)
     x0 = _exact_number(x0)
     coefficients = taylor_coefficients(f, x0, n)
-    return sp.Add(*[c * (x - x0) ** k for k, c in enumerate(coefficients)])
+    # evaluate=False keeps 4*(x - 1) from being distributed into 4*x - 4, so the result reads as (5.17b)
+    terms = [c if k == 0 else (x - x0) ** k if c == 1 else sp.Mul(c, (x - x0) ** k, evaluate=False)
+             for k, c in enumerate(coefficients) if c != 0]
+    return sp.Add(*terms, evaluate=False) if terms else sp.Integer(0)
 
 
 def taylor_polynomial_values(coefficients, x0: float, x) -> np.ndarray:
@@ -448,12 +451,25 @@ def _newton_critical_points(gradient, hessian, symbols, bounds, grid: int, itera
     g = np.stack([fn(*x.T) for fn in grad_fn], axis=-1)
     margin = 1e-9 * span
     inside = np.all((x >= lows - margin) & (x <= highs + margin), axis=-1)
-    small = np.linalg.norm(g, axis=-1) <= 1e-8 * max(1.0, span)
+    # converged: the gradient is tiny and Newton has stopped moving (a very flat f such as x^20
+    # has a tiny gradient long before Newton reaches its critical point)
+    small = (np.linalg.norm(g, axis=-1) <= 1e-8 * max(1.0, span)) & (np.linalg.norm(step, axis=-1) <= 1e-7 * span)
     candidates = x[inside & small & np.isfinite(x).all(axis=-1)]
     points: list[np.ndarray] = []
     for c in candidates:
         if all(np.linalg.norm(c - p) > 1e-5 * max(1.0, span) for p in points):
             points.append(c)
+    # Newton lands on a curve of critical points (f = x^2: the whole y-axis) at many different
+    # places, all with a singular Hessian; isolated degenerate points (x^4 + y^4) come one by one.
+    degenerate = 0
+    for p in points:
+        with np.errstate(all="ignore"):
+            H = np.array([[float(fn(*p)) for fn in row] for row in hess_fn])
+        if np.all(np.isfinite(H)):
+            eigenvalues = np.linalg.eigvalsh((H + H.T) / 2)
+            degenerate += bool(np.min(np.abs(eigenvalues)) <= 1e-6 * max(1.0, float(np.max(np.abs(eigenvalues)))))
+    if degenerate >= 3:
+        raise ValueError("the critical points are not isolated (a whole curve of them)")
     snap = 1e-12 * max(1.0, span)  # a degenerate point is reached only linearly: show 1e-30 as 0
     return [(None, tuple(0.0 if abs(v) < snap else float(v) for v in p)) for p in points]
 
@@ -462,11 +478,12 @@ def critical_points(f: sp.Expr, variables, bounds=None, method: str = "auto", to
                     grid: int = 9, max_points: int = 40) -> list[CriticalPoint]:
     """Return the critical points of a sympy f (gradient = 0), each classified by its Hessian (5.147).
 
-    ``method="symbolic"`` solves the gradient equations with sympy (exact points);
-    ``"numeric"`` runs Newton's method from a ``grid`` x ``grid`` set of starts inside
-    ``bounds`` (a pair (low, high) per variable); ``"auto"`` is symbolic for polynomials of
-    degree <= 4 or when no bounds are given (sympy then lists only the principal solutions of
-    periodic equations), numeric otherwise. With ``bounds``, only points inside are returned.
+    ``method="symbolic"`` solves the gradient equations with sympy (exact points; this can take
+    seconds even for a cubic, and lists only the principal solutions of periodic equations);
+    ``"numeric"`` runs Newton's method on the gradient from a ``grid`` x ``grid`` set of starts
+    inside ``bounds`` (a pair (low, high) per variable), which is fast but may miss a point whose
+    basin no start falls into; ``"auto"`` is numeric when bounds are given, symbolic otherwise.
+    With ``bounds``, only points inside are returned.
     Raises ValueError when the critical points are not isolated or too many are found.
     """
     symbols = _symbols_of(variables)
@@ -485,8 +502,7 @@ def critical_points(f: sp.Expr, variables, bounds=None, method: str = "auto", to
         raise ValueError("f is constant: every point is critical (the critical points are not isolated)")
     hessian = sp.hessian(f, symbols)
     if method == "auto":
-        polynomial = f.is_polynomial(*symbols) and (f.is_number or sp.Poly(f, *symbols).total_degree() <= 4)
-        method = "symbolic" if polynomial or bounds is None else "numeric"
+        method = "symbolic" if bounds is None else "numeric"
     if method == "symbolic":
         found = _solve_gradient_symbolically(gradient, symbols)
     else:

@@ -16,6 +16,7 @@ from widgets.plotting.univariate import (
     draw_difference_error,
     draw_secant,
     draw_taylor,
+    math_title,
     update_difference_error,
     update_secant,
     update_taylor,
@@ -64,7 +65,7 @@ class SecantExplorer(Explorer):
                                             description="x₀", continuous_update=True)
         self.controls["h"] = SignedLogSlider(value=h, min_exp=-3.0, max_exp=0.5, description="h = δx")
         self.artists = draw_secant(self.axes, self.f, self.df, x0, h if h else 1.0, self.xlim, ylim)
-        self.axes.set_title(f"$f(x) = {sp.latex(f)}$")
+        math_title(self.axes, f"f(x) = {sp.latex(f)}", f"f(x) = {f}")
         self.slopes: dict = {}
         self._connect()
 
@@ -112,6 +113,7 @@ class TaylorExplorer(Explorer):
         self.x = np.linspace(*xlim, 600)
         self.model = TaylorModel(parse_expression(formula))
         self.artists = draw_taylor(self.axes, self.x, self.model(self.x), xlim, ylim)
+        self._set_view(xlim, ylim)
         for name in ("function", "formula"):
             self.controls[name].observe(self._on_function, names="value")
         if f is not None:
@@ -125,6 +127,7 @@ class TaylorExplorer(Explorer):
 
     # Switching functions re-frames the view once; moving n or x0 never does.
     def _set_view(self, xlim, ylim) -> None:
+        math_title(self.axes, f"f(x) = {sp.latex(self.model.f)}", f"f(x) = {self.model.f}")
         self.x = np.linspace(*xlim, 600)
         self.axes.set_xlim(*xlim)
         self.axes.set_ylim(*ylim)
@@ -203,7 +206,7 @@ class DifferenceErrorExplorer(Explorer):
         self.controls["h"] = W.FloatLogSlider(value=h, base=10, min=-16, max=0, step=0.1, description="h",
                                               readout_format=".1e")
         self.artists = draw_difference_error(self.axes, self.hs)
-        self.axes.set_title(f"$f(x) = {sp.latex(f)}$")
+        math_title(self.axes, f"f(x) = {sp.latex(f)}", f"f(x) = {f}")
         self.errors: dict = {}
         self._connect()
 

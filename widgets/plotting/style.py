@@ -33,14 +33,18 @@ def cjk_font_available() -> bool:
 
 
 def house_rc() -> dict:
-    """Return the rcParams of the house style; the font list falls back to the CJK font glyph by glyph."""
+    """Return the rcParams of the house style; the font list falls back to the CJK font glyph by glyph.
+
+    Matplotlib falls back glyph by glyph only across the families named in ``font.family``
+    (a generic name such as "sans-serif" resolves to a single font), so both are named there.
+    """
     sans = ["DejaVu Sans"] + ([CJK_FONT] if cjk_font_available() else [])
     return {
         "figure.figsize": FIGSIZE,
         "figure.dpi": 100,
         "savefig.dpi": 100,
         "font.size": 11,
-        "font.family": "sans-serif",
+        "font.family": sans,
         "font.sans-serif": sans,
         "axes.unicode_minus": False,
         "mathtext.fontset": "dejavusans",

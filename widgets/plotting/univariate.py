@@ -25,6 +25,17 @@ def _finite(values) -> np.ndarray:
     return values
 
 
+def math_title(ax: Axes, latex: str, fallback: str) -> None:
+    """Set ``$latex$`` as the title when matplotlib's mathtext can typeset it, else the plain ``fallback``."""
+    from matplotlib.mathtext import MathTextParser
+
+    try:
+        MathTextParser("path").parse(f"${latex}$")
+        ax.set_title(f"${latex}$")
+    except ValueError:
+        ax.set_title(fallback)
+
+
 def draw_axes_lines(ax: Axes) -> dict:
     """Draw the coordinate axes y = 0 and x = 0 as thin grey lines; return them."""
     return {
@@ -135,7 +146,7 @@ def draw_difference_error(ax: Axes, hs: np.ndarray) -> dict:
         ax.set_ylim(1e-13, 1e1)
         ax.set_xlabel("step $h$")
         ax.set_ylabel("absolute error")
-        ax.legend(loc="upper center", fontsize=9)
+        ax.legend(loc="lower right", fontsize=9)
     return artists
 
 

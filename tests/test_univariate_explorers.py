@@ -1,0 +1,200 @@
+"""The 5.1 explorers, driven through their controls; plotted data checked against the math."""
+
+import math
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+import sympy as sp
+
+from widgets import calculus as C
+from widgets.explorers import (
+    SignedLogSlider,
+    difference_error_explorer,
+    secant_explorer,
+    taylor_explorer,
+)
+from widgets.explorers.univariate import TAYLOR_PRESETS
+
+x = sp.Symbol("x", real=True)
+
+
+@pytest.fixture
+def explorers():
+    made = []
+
+    def make(factory, *args, **kwargs):
+        explorer = factory(*args, **kwargs)
+        made.append(explorer)
+        return explorer
+
+    yield make
+    for explorer in made:
+        explorer.close()
+
+
+def test_secant_plots_the_difference_quotient_and_the_tangent(explorers):
+    e = explorers(secant_explorer, "x^2", x0=1.0, h=0.5)
+    # f = x^2: secant slope ((x0+h)^2 - x0^2)/h = 2 x0 + h, tangent slope 2 x0
+    for x0, h in [(1.0, 0.5), (-0.5, 0.25), (2.0, -0.75), (0.3, 1e-3)]:
+        e.set_values(x0=x0, h=h)
+        assert e.slopes["secant_slope"] == pytest.approx(2 * x0 + h, rel=1e-9, abs=1e-9)
+        assert e.slopes["tangent_slope"] == pytest.approx(2 * x0)
+        px, py = e.artists["points"].get_data()
+        np.testing.assert_allclose(px, [x0, x0 + h])
+        np.testing.assert_allclose(py, [x0 ** 2, (x0 + h) ** 2])
+        sx, sy = e.artists["secant"].get_data()
+        np.testing.assert_allclose(np.diff(sy) / np.diff(sx), [2 * x0 + h], rtol=1e-9)
+        assert e.message == ""
+
+
+def test_secant_turns_into_the_tangent_as_h_shrinks(explorers):
+    e = explorers(secant_explorer)
+    gaps = []
+    for h in [1.0, 0.1, 0.01, 0.001]:
+        e.controls["h"].value = h
+        gaps.append(abs(e.slopes["secant_slope"] - e.slopes["tangent_slope"]))
+    assert all(b < a / 5 for a, b in zip(gaps, gaps[1:]))
+
+
+def test_secant_explains_values_that_make_no_sense_and_keeps_the_picture(explorers):
+    e = explorers(secant_explorer)
+    before = e.artists["secant"].get_data()
+    e.controls["h"].value = 0.0
+    assert "0/0" in e.message
+    np.testing.assert_array_equal(e.artists["secant"].get_data()[1], before[1])
+    e.controls["h"].value = 1e-20
+    assert "x₀+h == x₀" in e.message
+    e.controls["h"].value = 0.5
+    assert e.message == ""
+
+
+def test_signed_log_slider_value_is_h_itself():
+    s = SignedLogSlider(value=0.1)
+    s.value = -0.01
+    assert s._sign.value == -1.0 and s._magnitude.value == pytest.approx(0.01)
+    s._sign.value = 1.0
+    assert s.value == pytest.approx(0.01)
+    s._magnitude.value = 0.5
+    assert s.value == pytest.approx(0.5)
+
+
+def _plotted_taylor(e):
+    xs, ts = e.artists["taylor"].get_data()
+    return np.asarray(xs), np.asarray(ts, dtype=float)
+
+
+@pytest.mark.parametrize("n", [0, 1, 5, 10])
+def test_taylor_explorer_plots_the_book_polynomials_of_example_5_4(explorers, n):
+    e = explorers(taylor_explorer, n=n)
+    xs, ts = _plotted_taylor(e)
+    # independent closed form of (5.25b): coefficients 1, 1, -1/2!, -1/3!, ... with period-4 signs
+    signs = [1, 1, -1, -1]
+    expected = sum(signs[k % 4] * xs ** k / math.factorial(k) for k in range(n + 1))
+    np.testing.assert_allclose(ts, expected, rtol=1e-9, atol=1e-9)
+    assert e.message == ""
+
+
+def test_taylor_explorer_reproduces_example_5_3(explorers):
+    e = explorers(taylor_explorer, preset="x⁴", n=6)
+    np.testing.assert_allclose(e.coefficients, [1, 4, 6, 4, 1, 0, 0], atol=1e-12)
+    xs, ts = _plotted_taylor(e)
+    np.testing.assert_allclose(ts, xs ** 4, rtol=1e-9, atol=1e-9)  # T6 = x^4 (5.18b)
+
+
+def test_taylor_axes_stay_fixed_while_n_and_x0_move(explorers):
+    e = explorers(taylor_explorer)
+    limits = (e.axes.get_xlim(), e.axes.get_ylim())
+    for n in range(0, 21, 3):
+        for x0 in (-2.0, 0.0, 1.5):
+            e.set_values(n=n, x0=x0)
+            assert (e.axes.get_xlim(), e.axes.get_ylim()) == limits
+
+
+def test_taylor_presets_and_their_x0_ranges(explorers):
+    e = explorers(taylor_explorer)
+    for name, (formula, x0, xlim, ylim, x0_range) in TAYLOR_PRESETS.items():
+        e.controls["function"].value = name
+        assert e.controls["x0"].value == x0
+        assert (e.controls["x0"].min, e.controls["x0"].max) == x0_range
+        assert e.axes.get_xlim() == pytest.approx(xlim)
+        assert e.message == ""
+
+
+def test_taylor_formula_box_accepts_a_formula_and_plots_its_polynomial(explorers):
+    e = explorers(taylor_explorer, n=3)
+    e.controls["formula"].value = "exp(-x^2)"
+    e.set_values(x0=0.5)
+    xs, ts = _plotted_taylor(e)
+    T3 = sp.lambdify(x, C.taylor_polynomial(sp.exp(-x ** 2), sp.Rational(1, 2), 3))
+    np.testing.assert_allclose(ts, T3(xs), rtol=1e-9, atol=1e-9)
+
+
+@pytest.mark.parametrize("text", ['__import__("os").system("touch canary")', "x.__class__", "9**9**9**9",
+                                  "foo(x)", "(" * 40 + "x" + ")" * 40, "x" * 100_000, "lambda: 0"])
+def test_taylor_formula_box_rejects_hostile_input_keeping_the_picture(explorers, text, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    e = explorers(taylor_explorer)
+    before = _plotted_taylor(e)[1].copy()
+    e.controls["formula"].value = text
+    assert e.message, "a message must be shown"
+    np.testing.assert_array_equal(_plotted_taylor(e)[1], before)
+    assert not (tmp_path / "canary").exists()
+    e.controls["n"].value = 2  # still alive
+    assert e.message == ""
+
+
+def test_taylor_explains_points_outside_the_domain_and_overflow(explorers):
+    e = explorers(taylor_explorer, preset="1/(1−x)")
+    e.controls["x0"].value = 1.0
+    assert "x₀" in e.message
+    e.controls["formula"].value = "log(-1 - x^2)"
+    assert "undefined on the whole view" in e.message
+    e.controls["formula"].value = "exp(exp(x))"
+    e.set_values(x0=2.5, n=20)
+    assert e.message == "" or "overflow" in e.message
+    xs, ts = _plotted_taylor(e)
+    assert np.all(np.isfinite(e.axes.get_ylim()))
+
+
+def test_difference_error_explorer_plots_the_true_errors(explorers):
+    e = explorers(difference_error_explorer)  # f = sin at x0 = 1
+    hs, forward = e.artists["forward"].get_data()
+    expected = np.abs((np.sin(1 + hs) - np.sin(1)) / hs - np.cos(1))
+    floor = np.finfo(float).eps * 1e-3
+    np.testing.assert_allclose(forward, np.maximum(expected, floor), rtol=1e-12)
+    # truncation region: forward error ~ h |f''|/2, central ~ h^2 |f'''|/6
+    big = hs > 1e-3
+    np.testing.assert_allclose(forward[big][:5], hs[big][:5] * np.sin(1) / 2, rtol=0.02)
+    e.controls["h"].value = 1e-5
+    assert e.errors["central"] < e.errors["forward"]
+    assert e.artists["current"].get_xdata()[0] == pytest.approx(1e-5)
+
+
+def test_500_control_changes_create_no_figure(explorers):
+    e1, e2, e3 = explorers(secant_explorer), explorers(taylor_explorer), explorers(difference_error_explorer)
+    before = plt.get_fignums()
+    rng = np.random.default_rng(0)
+    for i in range(500):
+        e1.controls["h"].value = float(rng.choice([-1, 1]) * 10 ** rng.uniform(-3, 0.5))
+        e2.controls["n"].value = int(rng.integers(0, 21))
+        e2.controls["x0"].value = float(rng.uniform(-3, 3))
+        e3.controls["h"].value = float(10 ** rng.uniform(-16, 0))
+    assert plt.get_fignums() == before
+
+
+def test_closing_an_explorer_closes_its_figure():
+    before = len(plt.get_fignums())
+    e = secant_explorer()
+    assert len(plt.get_fignums()) == before + 1
+    e.close()
+    assert len(plt.get_fignums()) == before
+
+
+def test_explorer_displays_as_a_widget_with_a_static_png(explorers):
+    e = explorers(taylor_explorer)
+    bundle = e._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    import base64
+
+    assert base64.b64decode(bundle["image/png"])[:8] == b"\x89PNG\r\n\x1a\n"
