@@ -9,7 +9,6 @@ factor).
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -18,6 +17,8 @@ import sympy as sp
 
 from widgets.calculus import lambdify_array
 from widgets.expressions import ExpressionError, parse_expression
+
+_FULL_WIDTH = str.maketrans({"［": "[", "］": "]", "，": ",", "【": "[", "】": "]"})
 
 #: Most entries a typed matrix may have.
 MAX_ENTRIES = 64
@@ -64,7 +65,7 @@ def parse_answer(text: str, variables: Sequence[str | sp.Symbol] = ("x",)) -> sp
     """Return a sympy scalar, or a Matrix for ``[a, b]`` (a 1×n row) or ``[[a, b], [c, d]]`` (rows)."""
     if not isinstance(text, str):
         raise ExpressionError("请输入文本（expected text）")
-    text = unicodedata.normalize("NFKC", text).strip()
+    text = text.translate(_FULL_WIDTH).strip()  # NFKC here would turn x² into x2; the parser handles the rest
     inner = _strip_brackets(text)
     if inner is None:
         if "[" in text or "]" in text:

@@ -53,6 +53,13 @@ class Explorer:
                 setattr(canvas, attribute, value)
         self._widget: W.Widget | None = None
         self._busy = False
+        #: Artists that move on a control change. When a subclass lists them, a move restores the
+        #: saved background and redraws only these (blitting); otherwise the whole figure is redrawn.
+        self.blit_artists: list = []
+        self._background = None
+        self._pending_draw = False
+        self._snapshotting = False
+        canvas.mpl_connect("draw_event", self._on_draw)
 
     # -- wiring -----------------------------------------------------------------------------
     def _connect(self, skip=()) -> None:
@@ -64,6 +71,18 @@ class Explorer:
         for control in self._observed:
             control.observe(self._on_change, names="value")
         self.refresh()
+        self.freeze_layout()
+
+    def freeze_layout(self) -> None:
+        """Lay the figure out once, then keep the axes where they are.
+
+        Constrained layout measures every tick label on every draw, half the cost of a slider
+        move; explorers keep fixed axes, so one layout serves every later draw. Call again
+        after a change that moves labels (e.g. a new title or new axis limits).
+        """
+        self.figure.set_layout_engine("constrained")
+        self.figure.get_layout_engine().execute(self.figure)
+        self.figure.set_layout_engine("none")
 
     def _on_change(self, change) -> None:
         if not self._busy:
@@ -82,8 +101,45 @@ class Explorer:
             self.show_message(f"内部错误，图像未更新（internal error: {type(exc).__name__}: {exc}）")
             return False
         self.show_message("")
-        self.figure.canvas.draw_idle()
+        self._repaint()
         return True
+
+    # -- drawing --------------------------------------------------------------------------------
+    def _set_animated(self, animated: bool) -> None:
+        for artist in self.blit_artists:
+            artist.set_animated(animated)
+
+    def _on_draw(self, event) -> None:
+        """After every full draw (ours or the browser's), save the background and add the moving artists."""
+        self._pending_draw = False
+        if self.blit_artists and not self._snapshotting:
+            self._set_animated(True)
+            self._background = self.figure.canvas.copy_from_bbox(self.figure.bbox)
+            for artist in self.blit_artists:
+                self.figure.draw_artist(artist)
+
+    def invalidate(self) -> None:
+        """Forget the saved background: the next repaint draws everything (after limits, titles, static data change)."""
+        self._background = None
+
+    def _repaint(self) -> None:
+        canvas = self.figure.canvas
+        if not self.blit_artists:
+            self._pending_draw = True
+            canvas.draw_idle()
+        elif self._background is None or any(not a.get_animated() for a in self.blit_artists):
+            self._set_animated(True)
+            canvas.draw()
+        else:
+            canvas.restore_region(self._background)
+            for artist in self.blit_artists:
+                self.figure.draw_artist(artist)
+            canvas.blit(self.figure.bbox)
+
+    def flush(self) -> None:
+        """Do now the full draw a browser would request after ``draw_idle`` (for benchmarks and tests)."""
+        if self._pending_draw:
+            self.figure.canvas.draw()
 
     def set_values(self, **values) -> None:
         """Set several controls at once with a single update (e.g. a preset's x0 and n)."""
@@ -124,7 +180,13 @@ class Explorer:
     def snapshot_png(self) -> bytes:
         """Return the current picture as PNG bytes."""
         buffer = io.BytesIO()
-        self.figure.savefig(buffer, format="png")
+        self._snapshotting = True
+        self._set_animated(False)  # savefig skips animated artists; the snapshot must show them
+        try:
+            self.figure.savefig(buffer, format="png")
+        finally:
+            self._snapshotting = False
+            self._background = None  # the canvas buffer was reused: draw everything next time
         return buffer.getvalue()
 
     def _repr_mimebundle_(self, include=None, exclude=None):

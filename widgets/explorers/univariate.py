@@ -67,6 +67,8 @@ class SecantExplorer(Explorer):
         self.artists = draw_secant(self.axes, self.f, self.df, x0, h if h else 1.0, self.xlim, ylim)
         math_title(self.axes, f"f(x) = {sp.latex(f)}", f"f(x) = {f}")
         self.slopes: dict = {}
+        a = self.artists
+        self.blit_artists = [a["secant"], a["tangent"], a["run"], a["points"], a["label_x0"], a["label_x1"]]
         self._connect()
 
     def update(self) -> None:
@@ -119,6 +121,8 @@ class TaylorExplorer(Explorer):
         if f is not None:
             self._apply_formula(f if isinstance(f, str) else None, expression=None if isinstance(f, str) else _as_expression(f))
         self.coefficients = np.array([])
+        a = self.artists
+        self.blit_artists = [a["error"], a["curve"], a["taylor"], a["point"]]
         self._connect(skip=("function", "formula"))
 
     def layout_controls(self) -> W.Widget:
@@ -127,6 +131,7 @@ class TaylorExplorer(Explorer):
 
     # Switching functions re-frames the view once; moving n or x0 never does.
     def _set_view(self, xlim, ylim) -> None:
+        self.invalidate()
         math_title(self.axes, f"f(x) = {sp.latex(self.model.f)}", f"f(x) = {self.model.f}")
         self.x = np.linspace(*xlim, 600)
         self.axes.set_xlim(*xlim)
@@ -208,6 +213,8 @@ class DifferenceErrorExplorer(Explorer):
         self.artists = draw_difference_error(self.axes, self.hs)
         math_title(self.axes, f"f(x) = {sp.latex(f)}", f"f(x) = {f}")
         self.errors: dict = {}
+        a = self.artists
+        self.blit_artists = [a["forward"], a["central"], a["current"], a["marks"]]
         self._connect()
 
     def update(self) -> None:
