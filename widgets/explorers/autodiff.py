@@ -1,0 +1,183 @@
+"""Explorer for section 5.6: the computation graph of Example 5.14 (Fig. 5.11), walked step by step
+through the forward pass (values) and the backward pass (adjoints), for the book's f or a typed one.
+"""
+
+from __future__ import annotations
+
+import math
+import traceback
+
+import ipywidgets as W
+import numpy as np
+import sympy as sp
+
+from widgets import autodiff as ad
+from widgets.calculus import central_difference, lambdify_array, optimal_step
+from widgets.expressions import ExpressionError, parse_expression
+from widgets.explorers.base import Explorer, ExplorerMessage
+from widgets.plotting.autodiff import draw_computation_graph, remove_graph, update_computation_graph
+
+X = sp.Symbol("x", real=True)
+
+#: The function of Example 5.14, (5.109) = (5.122), as a student would type it.
+EXAMPLE_5_14 = "sqrt(x^2 + exp(x^2)) + cos(x^2 + exp(x^2))"
+#: Largest graph the explorer draws, in nodes.
+MAX_NODES = 24
+#: Points tried to find the graph's shape when f is undefined at the current x.
+_PROBES = (1.0, 0.5, 2.0, 1.5, 0.25, 3.0)
+
+
+def _as_expression(f) -> sp.Expr:
+    """Accept a formula string (parsed safely) or a sympy expression in one variable, returned in x."""
+    if isinstance(f, str):
+        return parse_expression(f, ("x",))
+    if not isinstance(f, sp.Basic):
+        raise TypeError("f must be a sympy expression or a formula string")
+    free = list(f.free_symbols)
+    if len(free) > 1:
+        raise ValueError(f"f must have one variable, got {free}")
+    return f.subs(free[0], X) if free else f
+
+
+def _graph_at(expression: sp.Expr, x: float) -> ad.Trace:
+    """Return the trace of the graph of ``expression`` at x; raise ExplorerMessage where f is undefined."""
+    try:
+        trace = ad.trace(ad.from_sympy(expression, {X: x}))
+    except ad.UnsupportedExpression:
+        raise
+    except (ValueError, ZeroDivisionError, OverflowError):
+        raise ExplorerMessage(f"f 在 x = {x:g} 处没有定义或溢出（f is undefined or overflows at x = {x:g}）") from None
+    numbers = [v for row in trace.rows for v in (row.value, row.adjoint, row.tangent, *row.local_derivatives)]
+    if not all(math.isfinite(v) for v in numbers):
+        raise ExplorerMessage(f"在 x = {x:g} 处数值溢出（overflow at x = {x:g}）")
+    return trace
+
+
+class AutodiffExplorer(Explorer):
+    """Fig. 5.11 made live: a node-by-node walk through the forward pass (5.123)-(5.128) and the
+    backward pass (5.135)-(5.142) of a computation graph, with df/dx by four methods."""
+
+    figsize = (8.6, 3.2)
+
+    def __init__(self, f=None, x: float = 1.0, step: int | None = None, xlim=(-2.0, 2.0)):
+        super().__init__(figsize=self.figsize)
+        text = EXAMPLE_5_14 if f is None else (f if isinstance(f, str) else str(f))
+        self.controls["formula"] = W.Text(value=text, description="f(x) =", continuous_update=False,
+                                          placeholder="例如 x sin(x) + exp(-x^2)", layout=W.Layout(width="34em"))
+        self.controls["x"] = W.FloatSlider(value=x, min=xlim[0], max=xlim[1], step=0.01, description="x",
+                                           readout_format=".2f")
+        self.controls["step"] = W.IntSlider(value=0, min=0, max=1, description="step")
+        self.play: W.Play | None = None
+        self.artists: dict | None = None
+        self.expression: sp.Expr | None = None
+        self.trace: ad.Trace | None = None
+        self.results: dict[str, float] = {}
+        if not self._apply_formula(f if f is not None else EXAMPLE_5_14, step=step):
+            message = self.message
+            self.close()  # do not leave a figure behind
+            raise ValueError(message)
+        # A play button walks the steps in the browser. The slider is the link's source, so the
+        # link starts from the slider's value; the button's max always changes before the slider's value.
+        step_slider = self.controls["step"]
+        self.play = W.Play(min=0, max=step_slider.max, value=step_slider.value, interval=900, description="play")
+        W.jslink((step_slider, "value"), (self.play, "value"))
+        self.controls["formula"].observe(self._on_formula, names="value")
+        self._connect(skip=("formula",))
+
+    def layout_controls(self) -> W.Widget:
+        c = self.controls
+        return W.VBox([c["formula"], W.HBox([c["x"], c["step"], self.play])])
+
+    def close(self) -> None:
+        """Close the figure and the widgets, the play button included."""
+        if self.play is not None:
+            self.play.close()
+        super().close()
+
+    # -- the function ---------------------------------------------------------------------------
+    def _on_formula(self, change) -> None:
+        if self._busy or not change["new"].strip():
+            return
+        try:
+            accepted = self._apply_formula(change["new"])
+        except Exception as exc:  # a bug must never surface as a traceback in a lesson
+            self.last_error = traceback.format_exc()
+            self.show_message(f"内部错误，图像未更新（internal error: {type(exc).__name__}: {exc}）")
+            return
+        if accepted:
+            self.refresh()
+
+    def _apply_formula(self, f, step: int | None = None) -> bool:
+        """Parse f and redraw its graph; on failure show the message, keep the last graph, return False."""
+        try:
+            expression = _as_expression(f)
+        except (ExpressionError, ValueError, TypeError) as error:
+            self.show_message(str(error))
+            return False
+        if X not in expression.free_symbols:
+            self.show_message("公式必须含有 x（the formula must depend on x）")
+            return False
+        shape = None
+        for probe in (float(self.controls["x"].value), *_PROBES):
+            try:
+                shape = _graph_at(expression, probe)
+                break
+            except ExplorerMessage:
+                continue
+            except ad.UnsupportedExpression as error:
+                self.show_message(str(error))
+                return False
+        if shape is None:
+            self.show_message("找不到 f 有定义的点（f is undefined at every point tried）")
+            return False
+        if len(shape) > MAX_NODES:
+            self.show_message(f"计算图太大：{len(shape)} 个节点，最多 {MAX_NODES} 个"
+                              f"（the graph has {len(shape)} nodes, at most {MAX_NODES}）")
+            return False
+        self.expression = expression
+        self._f = lambdify_array(expression, X)
+        self._df = lambdify_array(sp.diff(expression, X), X)
+        if self.artists is not None:
+            remove_graph(self.artists)
+        self.artists = draw_computation_graph(self.axes, shape, step=0)
+        last = shape.steps
+        self._busy = True
+        try:
+            if self.play is not None:
+                self.play.max = last
+            slider = self.controls["step"]
+            slider.max = max(last, slider.min + 1)
+            slider.value = last if step is None else int(np.clip(step, 0, last))
+        finally:
+            self._busy = False
+        return True
+
+    # -- the picture ----------------------------------------------------------------------------
+    def update(self) -> None:
+        x, step = float(self.controls["x"].value), int(self.controls["step"].value)
+        if not math.isfinite(x):
+            raise ExplorerMessage("请输入有限的数值（x must be finite）")
+        trace = _graph_at(self.expression, x)
+        state = update_computation_graph(self.artists, trace, step)
+        self.trace = trace
+        forward = ad.evaluate_expression(self.expression, {X: ad.Dual(x, 1.0)})
+        h = optimal_step("central") * max(1.0, abs(x))
+        self.results = {
+            "reverse": trace.derivative,
+            "forward": forward.dot if isinstance(forward, ad.Dual) else 0.0,
+            "symbolic": float(self._df(x)),
+            "finite_difference": float(central_difference(self._f, x, h)),
+        }
+        r = self.results
+        phase = {"start": "开始 start", "forward": "前向传播 forward pass",
+                 "backward": "反向传播 backward pass"}[state["phase"]]
+        self.readout.value = (
+            f"第 {step}/{trace.steps} 步（{phase}）: ${trace.describe(step)}$<br>"
+            f"$f({x:g}) = {trace.value:.10g}$; &nbsp; $\\frac{{df}}{{dx}}$: "
+            f"反向模式 reverse $= {r['reverse']:.10g}$, 前向模式（对偶数）forward (dual) $= {r['forward']:.10g}$, "
+            f"符号 symbolic $= {r['symbolic']:.10g}$, 中心差分 central difference $= {r['finite_difference']:.10g}$")
+
+
+def autodiff_explorer(f=None, x: float = 1.0, step: int | None = None, **kwargs) -> AutodiffExplorer:
+    """Return the computation-graph explorer of Example 5.14 / Fig. 5.11 (controls "formula", "x", "step")."""
+    return AutodiffExplorer(f, x=x, step=step, **kwargs)
