@@ -406,17 +406,32 @@ class CriticalPoint:
         return f"CriticalPoint(({coordinates}), {self.kind}, eigenvalues={np.round(self.eigenvalues, 6).tolist()})"
 
 
+def _as_sympy(f) -> sp.Expr:
+    """Return f as a sympy expression: sympy objects pass, plain numbers become sympy numbers.
+
+    Typed text is not accepted here; it goes through ``widgets.expressions.parse_expression``.
+    """
+    if isinstance(f, sp.Basic):
+        return f
+    if isinstance(f, (bool, np.bool_)) or not isinstance(f, (int, float, np.integer, np.floating)):
+        raise TypeError(f"expected a sympy expression, got {type(f).__name__}")
+    return sp.Integer(int(f)) if isinstance(f, (int, np.integer)) else sp.Float(float(f))
+
+
 def _symbols_of(variables) -> list[sp.Symbol]:
     return [v if isinstance(v, sp.Symbol) else sp.Symbol(str(v), real=True) for v in variables]
 
 
 def _solve_gradient_symbolically(gradient, symbols) -> list[tuple]:
     """Return the real isolated solutions of gradient = 0 as (exact tuple, float tuple); raise if not isolated."""
-    solutions = sp.solve(gradient, symbols, dict=True)
+    try:
+        solutions = sp.solve(gradient, symbols, dict=True)
+    except NotImplementedError:
+        raise ValueError("sympy cannot solve grad f = 0 here; give bounds for a numeric search") from None
     found = []
     for solution in solutions:
         values = [solution.get(s, s) for s in symbols]
-        if any(sp.sympify(v).free_symbols for v in values):
+        if any(v.free_symbols for v in values):
             raise ValueError("the critical points are not isolated (a whole curve of them)")
         numbers = [complex(sp.N(v, 30)) for v in values]
         if any(abs(z.imag) > 1e-12 * (1 + abs(z.real)) for z in numbers):
@@ -487,7 +502,7 @@ def critical_points(f: sp.Expr, variables, bounds=None, method: str = "auto", to
     Raises ValueError when the critical points are not isolated or too many are found.
     """
     symbols = _symbols_of(variables)
-    f = sp.sympify(f)
+    f = _as_sympy(f)
     extra = f.free_symbols - set(symbols)
     if extra:
         raise ValueError(f"f has symbols {sorted(map(str, extra))} that are not among the variables")

@@ -1,0 +1,373 @@
+"""Sections 5.7-5.8: the surface plotting helpers and the Hessian and linearization explorers,
+driven through their controls; plotted data are checked against formulas written here.
+"""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+import sympy as sp
+
+from widgets.explorers import HessianExplorer, LinearizationExplorer, hessian_explorer, linearization_explorer
+from widgets.plotting.style import static_figure
+from widgets.plotting.surfaces import (
+    draw_hessian_view,
+    draw_linearization,
+    draw_outer_product_matrix,
+    draw_outer_product_tensor,
+    draw_taylor_errors,
+    grid_polygons,
+    level_segments,
+    quantile_levels,
+    static_figure_2d_3d,
+    update_critical_points,
+    update_taylor_errors,
+)
+
+x, y = sp.symbols("x y", real=True)
+
+
+@pytest.fixture
+def hessian():
+    explorer = hessian_explorer()
+    yield explorer
+    explorer.close()
+
+
+@pytest.fixture
+def linear():
+    explorer = linearization_explorer()
+    yield explorer
+    explorer.close()
+
+
+# -- plotting helpers --------------------------------------------------------------------------
+
+def test_grid_polygons():
+    X, Y = np.meshgrid([0.0, 1.0, 2.0], [0.0, 10.0])
+    Z = X + Y
+    quads = grid_polygons(X, Y, Z)
+    assert quads.shape == (2, 4, 3)
+    np.testing.assert_array_equal(quads[0], [[0, 0, 0], [1, 0, 1], [1, 10, 11], [0, 10, 10]])
+    np.testing.assert_array_equal(quads[..., 2], quads[..., 0] + quads[..., 1])
+
+
+def test_quantile_levels():
+    Z = np.arange(101.0)
+    levels = quantile_levels(Z, 5)
+    np.testing.assert_allclose(levels, [2.0, 26.0, 50.0, 74.0, 98.0])
+    assert len(quantile_levels(np.full(10, 3.0))) == 3
+    np.testing.assert_array_equal(quantile_levels(np.full(4, np.nan)), [0.0])
+
+
+def test_level_segments_lie_on_the_level_set():
+    xs = np.linspace(-2, 2, 81)
+    X, Y = np.meshgrid(xs, xs)
+    segments = level_segments(xs, xs, X ** 2 + Y ** 2, [1.0, 2.0, 100.0])  # 100 is out of range
+    radii = np.concatenate([np.hypot(*s.T) for s in segments])
+    assert np.all((np.abs(radii - 1.0) < 2e-3) | (np.abs(radii - np.sqrt(2.0)) < 2e-3))
+    assert np.any(np.abs(radii - 1.0) < 2e-3) and np.any(np.abs(radii - np.sqrt(2.0)) < 2e-3)
+    assert level_segments(xs, xs, np.full(X.shape, np.nan), [1.0]) == []
+
+
+def test_critical_point_markers_and_labels():
+    fig, ax = static_figure()
+    xs = np.linspace(-2, 2, 41)
+    X, Y = np.meshgrid(xs, xs)
+    artists = draw_hessian_view(ax, X, Y, X ** 2 - Y ** 2, [-1.0, 0.0, 1.0], legend=True)
+    update_critical_points(ax, artists, [(0.0, 0.0, "saddle"), (1.0, 1.0, "minimum"), (-1.0, 1.0, "minimum")])
+    assert artists["saddle"].get_data()[0].tolist() == [0.0]
+    assert sorted(artists["minimum"].get_xdata()) == [-1.0, 1.0]
+    assert len(artists["maximum"].get_xdata()) == 0
+    assert sorted(t.get_text() for t in artists["critical_labels"]) == ["min", "min", "saddle"]
+    update_critical_points(ax, artists, [(0.5, 0.5, "inconclusive")])   # labels are replaced, not added
+    assert [t.get_text() for t in artists["critical_labels"]] == ["inconclusive"]
+    assert len(artists["saddle"].get_xdata()) == 0
+
+
+def test_taylor_error_references_and_fitted_slopes():
+    fig, ax = static_figure()
+    radii = np.logspace(-3, 0, 20)
+    artists = draw_taylor_errors(ax, radii, (1, 2, 3))
+    errors = {1: 3 * radii ** 2, 2: 0.5 * radii ** 3, 3: np.zeros_like(radii)}
+    slopes = update_taylor_errors(artists, radii, errors, highlight=2, ax=ax)
+    assert slopes[1] == pytest.approx(2.0) and slopes[2] == pytest.approx(3.0) and np.isnan(slopes[3])
+    xs, ys = artists["slope2"].get_data()
+    np.testing.assert_allclose(np.diff(np.log(ys)) / np.diff(np.log(xs)), 2.0)
+    xs, ys = artists["slope3"].get_data()
+    np.testing.assert_allclose(np.diff(np.log(ys)) / np.diff(np.log(xs)), 3.0)
+    assert np.all(artists["T3"].get_ydata() > 0)       # an exact model sits on the floor, not at log(0)
+    assert artists["T2"].get_linewidth() > artists["T1"].get_linewidth()
+
+
+def test_static_figures_draw():
+    fig, ax = static_figure()
+    xs = np.linspace(-4, 2, 50)
+    artists = draw_linearization(ax, xs, np.sin(xs), -2.0, np.sin(-2.0), np.cos(-2.0))
+    np.testing.assert_allclose(artists["line"].get_ydata(), np.sin(-2.0) + np.cos(-2.0) * (xs + 2.0))
+    fig, (ax2, ax3) = static_figure_2d_3d()
+    delta = np.array([1.0, 2.0, -1.0, 0.5])
+    matrix = draw_outer_product_matrix(ax2, delta)
+    np.testing.assert_array_equal(matrix["image"].get_array(), np.outer(delta, delta))
+    assert len(matrix["texts"]) == 16
+    cube = draw_outer_product_tensor(ax3, delta)
+    assert len(cube["voxels"]) == 64 - 8      # the 2 x 2 x 2 hidden inner cells get no faces
+    assert fig._repr_png_()[:4] == b"\x89PNG"
+
+
+# -- the Hessian explorer ----------------------------------------------------------------------
+
+def _hessian_at(f, px, py):
+    H = sp.hessian(f, (x, y)).subs({x: px, y: py})
+    return np.array(H.evalf().tolist(), dtype=float)
+
+
+def test_hessian_explorer_default_is_the_bowl(hessian):
+    assert isinstance(hessian, HessianExplorer)
+    assert hessian.message == ""
+    assert set(hessian.controls) == {"function", "formula", "x", "y"}
+    a = hessian.map_artists
+    assert a["minimum"].get_data()[0].tolist() == [0.0] and a["minimum"].get_data()[1].tolist() == [0.0]
+    assert [t.get_text() for t in a["critical_labels"]] == ["min"]
+    px, py = hessian.controls["x"].value, hessian.controls["y"].value
+    assert list(a["point"].get_data()[0]) == [px] and list(a["point"].get_data()[1]) == [py]
+
+
+@pytest.mark.parametrize("px, py", [(1.0, 0.5), (-1.2, 0.3), (0.0, 0.0)])
+def test_hessian_explorer_eigenvectors_match_sympy(hessian, px, py):
+    hessian.controls["function"].value = "saddle"
+    hessian.set_values(x=px, y=py)
+    f = x ** 2 - y ** 2
+    H = _hessian_at(f, px, py)
+    lam, _ = np.linalg.eigh(H)                            # [-2, 2]
+    np.testing.assert_allclose(hessian.state["eigenvalues"], lam)
+    arrows = hessian.map_artists["arrows"]
+    np.testing.assert_allclose(arrows.get_offsets(), [[px, py], [px, py]])
+    U = np.column_stack([arrows.U, arrows.V]).T          # columns are the drawn arrows
+    for i in range(2):
+        u = U[:, i] / np.linalg.norm(U[:, i])
+        np.testing.assert_allclose(H @ u, lam[i] * u, atol=1e-12)   # an eigenvector of H
+    texts = [t.get_text() for t in hessian.map_artists["eigen_labels"]]
+    assert texts == ["$\\lambda_1=-2$", "$\\lambda_2=2$"]
+    assert hessian.state["definiteness"] == "indefinite"
+    assert hessian.state["kind"] == ("saddle" if (px, py) == (0.0, 0.0) else None)
+
+
+def test_hessian_explorer_presets(hessian):
+    expected = {"bowl": ("minimum", (0.0, 0.0)), "saddle": ("saddle", (0.0, 0.0)),
+                "monkey saddle": ("inconclusive", (0.0, 0.0)), "Rosenbrock": ("minimum", (1.0, 1.0)),
+                "x⁴ + y⁴": ("inconclusive", (0.0, 0.0))}
+    for name, (kind, point) in expected.items():
+        hessian.controls["function"].value = name
+        assert hessian.message == ""
+        xs, ys = hessian.map_artists[kind].get_data()
+        np.testing.assert_allclose([xs[0], ys[0]], point, atol=1e-12)
+        others = [k for k in ("minimum", "maximum", "saddle", "inconclusive") if k != kind]
+        assert all(len(hessian.map_artists[k].get_xdata()) == 0 for k in others)
+    # the Rosenbrock view: sliders follow the preset's box
+    hessian.controls["function"].value = "Rosenbrock"
+    assert (hessian.controls["y"].min, hessian.controls["y"].max) == (-1.0, 3.0)
+
+
+def test_hessian_explorer_rosenbrock_hessian_at_a_point(hessian):
+    hessian.controls["function"].value = "Rosenbrock"
+    hessian.set_values(x=-1.0, y=1.5)
+    f = (1 - x) ** 2 + 100 * (y - x ** 2) ** 2
+    # by hand: H = [[2 - 400 (y - x^2) + 800 x^2, -400 x], [-400 x, 200]] = [[602, 400], [400, 200]]
+    np.testing.assert_allclose(hessian.state["hessian"], [[602.0, 400.0], [400.0, 200.0]])
+    np.testing.assert_allclose(hessian.state["hessian"], _hessian_at(f, -1.0, 1.5))
+    np.testing.assert_allclose(hessian.state["gradient"], [-4.0 + 200.0, 100.0])   # [2(x-1) - 400x(y-x^2), 200(y-x^2)]
+
+
+def test_hessian_explorer_quadratic_model(hessian):
+    hessian.controls["function"].value = "monkey saddle"
+    hessian.set_values(x=0.8, y=0.4)
+    f = x ** 3 - 3 * x * y ** 2
+    p = np.array([0.8, 0.4])
+    f0 = float(f.subs({x: 0.8, y: 0.4}))
+    g = np.array([float(sp.diff(f, s).subs({x: 0.8, y: 0.4})) for s in (x, y)])
+    H = _hessian_at(f, 0.8, 0.4)
+
+    def q(points):
+        d = points - p
+        return f0 + d @ g + 0.5 * np.einsum("ki,ij,kj->k", d, H, d)
+
+    segments = hessian.map_artists["model"].get_segments()
+    assert segments
+    levels = hessian.levels
+    for segment in segments:
+        values = q(np.asarray(segment))
+        nearest = levels[np.argmin(np.abs(levels - values.mean()))]
+        np.testing.assert_allclose(values, nearest, atol=2e-3 * (1 + abs(nearest)))
+    # the slices: quadratic model along u_i is g.u_i t + lambda_i t^2 / 2
+    t = hessian.slice_artists["q1"].get_xdata()
+    lam, U = np.linalg.eigh(H)
+    for i in (1, 2):
+        u = U[:, i - 1] * np.sign(U[:, i - 1] @ hessian.state["eigenvectors"][:, i - 1])
+        np.testing.assert_allclose(hessian.slice_artists[f"q{i}"].get_ydata(), (g @ u) * t + 0.5 * lam[i - 1] * t ** 2,
+                                   atol=1e-12)
+        fx = np.array([float(f.subs({x: p[0] + s * u[0], y: p[1] + s * u[1]})) for s in t[::20]]) - f0
+        np.testing.assert_allclose(hessian.slice_artists[f"f{i}"].get_ydata()[::20], fx, atol=1e-12)
+
+
+def test_hessian_explorer_typed_formula(hessian):
+    hessian.controls["formula"].value = "x^3 - 3x + y^2"
+    assert hessian.message == ""
+    assert hessian.expression == x ** 3 - 3 * x + y ** 2
+    assert hessian.map_artists["minimum"].get_data()[0].tolist() == [1.0]
+    assert hessian.map_artists["saddle"].get_data()[0].tolist() == [-1.0]
+    assert (hessian.controls["x"].min, hessian.controls["x"].max) == (-3.0, 3.0)
+    hessian.set_values(x=1.0, y=0.0)
+    assert hessian.state["kind"] == "minimum"
+    assert "极小值" in hessian.readout.value
+
+
+def test_hessian_explorer_transcendental_formula(hessian):
+    hessian.controls["formula"].value = "sin(x) cos(y)"
+    kinds = {k: len(hessian.map_artists[k].get_xdata()) for k in ("minimum", "maximum", "saddle")}
+    # in [-3, 3]^2: minimum (-pi/2, 0), maximum (pi/2, 0), saddles (0, +-pi/2)
+    assert kinds == {"minimum": 1, "maximum": 1, "saddle": 2}
+    np.testing.assert_allclose(hessian.map_artists["maximum"].get_data()[0], [np.pi / 2])
+
+
+def test_hessian_explorer_bad_formula_keeps_picture(hessian):
+    before = hessian.expression
+    hessian.controls["formula"].value = "x^2 + foo(y)"
+    assert "foo" in hessian.message
+    assert hessian.expression == before
+    hessian.controls["formula"].value = "x^2 +"
+    assert hessian.message
+    assert hessian.expression == before
+
+
+def test_hessian_explorer_not_isolated_and_undefined(hessian):
+    hessian.controls["formula"].value = "x^2"
+    assert hessian.message == ""
+    assert "未标出临界点" in hessian.readout.value and "not isolated" in hessian.readout.value
+    assert all(len(hessian.map_artists[k].get_xdata()) == 0 for k in ("minimum", "maximum", "saddle", "inconclusive"))
+    hessian.controls["formula"].value = "sqrt(x) + y^2"
+    hessian.controls["x"].value = -1.0
+    assert "没有定义" in hessian.message
+    hessian.controls["x"].value = 1.0
+    assert hessian.message == ""
+
+
+def test_hessian_explorer_with_arguments():
+    figures = len(plt.get_fignums())
+    explorer = hessian_explorer(x ** 2 + 3 * y ** 2, point=(1.0, 1.0))
+    typed = hessian_explorer("x^2 - y^2")
+    try:
+        np.testing.assert_allclose(explorer.state["hessian"], [[2.0, 0.0], [0.0, 6.0]])
+        assert typed.expression == x ** 2 - y ** 2 and typed.state["definiteness"] == "indefinite"
+    finally:
+        explorer.close()
+        typed.close()
+    for bad in ({"preset": "volcano"}, {"f": "x^2 + foo(y)"}, {"f": "sqrt(-9 - x^2 - y^2)"}):
+        with pytest.raises(ValueError):
+            hessian_explorer(**bad)
+    with pytest.raises(ValueError):
+        linearization_explorer("log(-1 - x^2) + y")
+    assert len(plt.get_fignums()) == figures      # a refused explorer leaves no figure behind
+
+
+# -- the linearization explorer ----------------------------------------------------------------
+
+def test_linearization_explorer_example_5_15(linear):
+    assert isinstance(linear, LinearizationExplorer)
+    assert linear.message == ""
+    assert set(linear.controls) == {"x", "y", "order"}
+    assert (linear.controls["x"].value, linear.controls["y"].value, linear.controls["order"].value) == (1.0, 2.0, 2)
+    assert "f(x_0) = 13" in linear.readout.value and "[6,\\ 14]" in linear.readout.value
+    verts = linear.model_artists["plane_verts"].reshape(-1, 3)
+    X, Y, Z = verts.T
+    lo, hi = linear.zlim
+    np.testing.assert_allclose(Z, np.clip(13 + 6 * (X - 1) + 14 * (Y - 2), lo, hi), atol=1e-9)   # (5.165)
+    verts = linear.model_artists["model_verts"].reshape(-1, 3)
+    X, Y, Z = verts.T
+    T2 = 13 + 6 * (X - 1) + 14 * (Y - 2) + (X - 1) ** 2 + 2 * (X - 1) * (Y - 2) + 6 * (Y - 2) ** 2   # (5.172c)
+    np.testing.assert_allclose(Z, np.clip(T2, lo, hi), atol=1e-9)
+    # slopes of the errors: T_1 ~ r^2, T_2 ~ r^3 (f - T_2 = (y-2)^3), T_3 exact
+    assert linear.slopes[1] == pytest.approx(2.0, abs=0.1)
+    assert linear.slopes[2] == pytest.approx(3.0, abs=1e-6)
+    assert np.all(linear.errors[3] < 1e-12)
+    np.testing.assert_allclose(linear.errors[2], linear.radii ** 3, rtol=1e-6)
+
+
+def test_linearization_explorer_order_three_is_exact(linear):
+    linear.controls["order"].value = 3
+    verts = linear.model_artists["model_verts"].reshape(-1, 3)
+    X, Y, Z = verts.T
+    lo, hi = linear.zlim
+    np.testing.assert_allclose(Z, np.clip(X ** 2 + 2 * X * Y + Y ** 3, lo, hi), atol=1e-9)   # (5.179)
+    assert linear.error_artists["T3"].get_linewidth() > linear.error_artists["T1"].get_linewidth()
+    linear.controls["order"].value = 1
+    assert not linear.model_artists["model"].get_visible()
+    linear.controls["order"].value = 2
+    assert linear.model_artists["model"].get_visible()
+
+
+def test_linearization_explorer_moving_point(linear):
+    linear.set_values(x=0.0, y=1.0)
+    # at (0, 1): f = 1, grad = [2x + 2y, 2x + 3y^2] = [2, 3]
+    verts = linear.model_artists["plane_verts"].reshape(-1, 3)
+    X, Y, Z = verts.T
+    np.testing.assert_allclose(Z, np.clip(1 + 2 * X + 3 * (Y - 1), *linear.zlim), atol=1e-9)
+    xs, ys, zs = linear.model_artists["point"].get_data_3d()
+    assert (xs[0], ys[0], zs[0]) == (0.0, 1.0, 1.0)
+
+
+def test_linearization_explorer_other_function():
+    explorer = linearization_explorer("exp(x) sin(y)", point=(0.2, 0.5), xlim=(-1, 1), ylim=(-1, 1))
+    try:
+        assert explorer.message == ""
+        for k in (1, 2, 3):
+            assert explorer.slopes[k] == pytest.approx(k + 1, abs=0.15)
+        plane = explorer.model_artists["plane_verts"].reshape(-1, 3)
+        X, Y, Z = plane.T
+        f0, fx, fy = np.exp(0.2) * np.sin(0.5), np.exp(0.2) * np.sin(0.5), np.exp(0.2) * np.cos(0.5)
+        np.testing.assert_allclose(Z, np.clip(f0 + fx * (X - 0.2) + fy * (Y - 0.5), *explorer.zlim), atol=1e-9)
+    finally:
+        explorer.close()
+
+
+def test_linearization_explorer_undefined_point():
+    explorer = linearization_explorer("log(x) + y", point=(1.0, 0.0), xlim=(-1, 2), ylim=(-1, 1))
+    try:
+        assert explorer.message == ""
+        explorer.controls["x"].value = -0.5
+        assert "没有定义" in explorer.message
+        explorer.controls["x"].value = 1.5
+        assert explorer.message == ""
+    finally:
+        explorer.close()
+
+
+# -- display and leaks -------------------------------------------------------------------------
+
+def test_explorers_display(hessian, linear):
+    for explorer in (hessian, linear):
+        bundle = explorer._repr_mimebundle_()
+        assert "image/png" in bundle and "application/vnd.jupyter.widget-view+json" in bundle
+
+
+def test_five_hundred_changes_do_not_grow_figures(hessian, linear):
+    before = len(plt.get_fignums())
+    rng = np.random.default_rng(0)
+    presets = list(hessian.controls["function"].options)
+    for i in range(500):
+        if i % 100 == 0:
+            hessian.controls["function"].value = presets[(i // 100) % len(presets)][1]
+        name = ("x", "y")[i % 2]
+        slider = hessian.controls[name]
+        slider.value = float(rng.uniform(slider.min, slider.max))
+        control = ("x", "y", "order")[i % 3]
+        if control == "order":
+            linear.controls["order"].value = int(rng.integers(1, 4))
+        else:
+            s = linear.controls[control]
+            s.value = float(rng.uniform(s.min, s.max))
+    assert len(plt.get_fignums()) == before
+    assert hessian.last_error is None and linear.last_error is None
+    assert len(hessian.ax_map.collections) < 10 and len(hessian.ax_map.texts) < 10
+    assert len(linear.ax3d.collections) == 3

@@ -1,0 +1,332 @@
+"""Explorers for sections 5.7 and 5.8: the Hessian at a movable point with the critical points of f
+classified (seed 003), and the tangent plane and Taylor models of a surface with their errors.
+"""
+
+from __future__ import annotations
+
+import ipywidgets as W
+import matplotlib.pyplot as plt
+import numpy as np
+import sympy as sp
+
+from widgets.calculus import classify_critical_point, critical_points
+from widgets.expressions import ExpressionError, parse_expression
+from widgets.explorers.base import Explorer, ExplorerMessage
+from widgets.plotting.style import house_style
+from widgets.plotting.surfaces import (
+    draw_eigen_slices,
+    draw_hessian_view,
+    draw_local_models_3d,
+    draw_surface_3d,
+    draw_taylor_errors,
+    level_segments,
+    quantile_levels,
+    replace_contours,
+    update_critical_points,
+    update_eigen_slices,
+    update_hessian_point,
+    update_local_models_3d,
+    update_taylor_errors,
+)
+from widgets.taylor_multivariate import (
+    DEFAULT_BOX,
+    EXAMPLE_5_15,
+    EXAMPLE_5_15_POINT,
+    HESSIAN_PRESETS,
+    X,
+    Y,
+    LocalTaylorModel,
+    describe_definiteness,
+)
+
+VARIABLES = (X, Y)
+DEFINITENESS_ZH = {"positive definite": "正定", "negative definite": "负定", "indefinite": "不定",
+                   "semidefinite": "半定"}
+KIND_ZH = {"minimum": "极小值 minimum", "maximum": "极大值 maximum", "saddle": "鞍点 saddle",
+           "inconclusive": "无法判定 inconclusive"}
+
+
+def _as_expression(f) -> sp.Expr:
+    """Accept a sympy expression in x and y, or a formula string (parsed safely)."""
+    if isinstance(f, str):
+        return parse_expression(f, ("x", "y"))
+    if not isinstance(f, sp.Basic):
+        raise TypeError("f must be a sympy expression or a formula string")
+    by_name = {s.name: s for s in f.free_symbols}
+    if set(by_name) - {"x", "y"}:
+        raise ValueError(f"f must be a function of x and y, got {sorted(by_name)}")
+    return f.xreplace({s: {"x": X, "y": Y}[name] for name, s in by_name.items()})
+
+
+def _latex_matrix(M: np.ndarray) -> str:
+    rows = " \\\\ ".join(" & ".join(f"{v:.4g}" for v in row) for row in np.atleast_2d(M))
+    return f"\\begin{{bmatrix}} {rows} \\end{{bmatrix}}"
+
+
+def _freeze_layout(explorer: Explorer) -> None:
+    """Lay the figure out once with its constrained layout, then keep the positions: laying out
+    again on every move would cost more than drawing (call again after a change of function)."""
+    engine = getattr(explorer, "_layout_engine", None) or explorer.figure.get_layout_engine()
+    explorer._layout_engine = engine
+    engine.execute(explorer.figure)
+    explorer.figure.set_layout_engine("none")
+
+
+def _move_slider(slider: W.FloatSlider, lo: float, hi: float, value: float) -> None:
+    """Give a slider a new range and value without ever holding a value outside its range."""
+    slider.min, slider.max = min(lo, slider.min), max(hi, slider.max)
+    slider.value = value
+    slider.min, slider.max = lo, hi
+
+
+class HessianExplorer(Explorer):
+    """Contours of f(x, y) with its critical points classified by the Hessian (seed 003), and at a
+    movable point x0: the Hessian's eigenvectors and eigenvalues (5.147), the level curves of the
+    local quadratic model f(x0) + grad f(x0) delta + delta^T H delta / 2, and slices along u_1, u_2."""
+
+    grid_size = 121
+    window_fraction = 0.16
+
+    def __init__(self, f=None, preset: str = "bowl", point=None):
+        if preset not in HESSIAN_PRESETS:
+            raise ValueError(f"unknown preset {preset!r}; choose from {list(HESSIAN_PRESETS)}")
+        expression = None if f is None else _as_expression(f)   # a bad formula raises here, before any figure
+        super().__init__(figsize=(9.0, 4.2), ncols=2)
+        self.axes[0].get_gridspec().set_width_ratios([1.25, 1.0])
+        self.ax_map, self.ax_slices = self.axes
+        spec = HESSIAN_PRESETS[preset]
+        (x_lo, x_hi), (y_lo, y_hi) = spec["xlim"], spec["ylim"]
+        px, py = spec["point"] if point is None else point
+        self.controls["function"] = W.Dropdown(options=[(s["label"], name) for name, s in HESSIAN_PRESETS.items()],
+                                               value=preset, description="f(x, y)")
+        self.controls["formula"] = W.Text(value="" if f is None else str(f), description="公式",
+                                          placeholder="例如 x^3 - 3x + y^2", continuous_update=False)
+        self.controls["x"] = W.FloatSlider(value=px, min=x_lo, max=x_hi, step=0.01, description="x")
+        self.controls["y"] = W.FloatSlider(value=py, min=y_lo, max=y_hi, step=0.01, description="y")
+        self.critical: list = []
+        self.note = ""
+        self.state: dict = {}
+        self._set_function(spec["f"], spec["xlim"], spec["ylim"], first=True)
+        self.slice_artists = draw_eigen_slices(self.ax_slices)
+        if expression is not None and not self._apply_formula(None, expression=expression, point=point):
+            message = self.message
+            self.close()
+            raise ValueError(message)   # an unusable f given in code is an error, not a message
+        for name in ("function", "formula"):
+            self.controls[name].observe(self._on_function, names="value")
+        self._connect(skip=("function", "formula"))
+        _freeze_layout(self)
+
+    def layout_controls(self) -> W.Widget:
+        c = self.controls
+        return W.VBox([W.HBox([c["function"], c["formula"]]), W.HBox([c["x"], c["y"]])])
+
+    # -- the function: contours and critical points are computed here, once per function ---------
+    def _set_function(self, expression: sp.Expr, xlim, ylim, first: bool = False) -> None:
+        model = LocalTaylorModel(expression, VARIABLES, max_order=2)
+        if model.order_limit < 2:
+            raise ExplorerMessage("二阶导数太复杂，无法计算（the second derivatives are too large）")
+        xs = np.linspace(*xlim, self.grid_size)
+        ys = np.linspace(*ylim, self.grid_size)
+        Xg, Yg = np.meshgrid(xs, ys)
+        Z = model(Xg, Yg)
+        if not np.any(np.isfinite(Z)):
+            raise ExplorerMessage("这个函数在视图内处处没有定义（f is undefined on the whole view）")
+        try:
+            found = critical_points(expression, VARIABLES, bounds=(xlim, ylim))
+            note = "" if found else "视图内没有临界点（no critical point in view）"
+        except ValueError as error:
+            found, note = [], f"未标出临界点（critical points not marked: {error}）"
+        self.model, self.expression, self.xlim, self.ylim = model, expression, tuple(xlim), tuple(ylim)
+        self.xs, self.ys, self.levels = xs, ys, quantile_levels(Z)
+        self.critical, self.note = found, note
+        if first:
+            self.map_artists = draw_hessian_view(self.ax_map, Xg, Yg, Z, self.levels)
+        else:
+            with house_style():
+                replace_contours(self.ax_map, self.map_artists, Xg, Yg, Z, self.levels)
+        with house_style():
+            update_critical_points(self.ax_map, self.map_artists, [(c.point[0], c.point[1], c.kind) for c in found])
+        self.ax_map.set_title(f"$f(x,y)={sp.latex(expression)}$", fontsize=11)
+
+    def _on_function(self, change) -> None:
+        if self._busy:
+            return
+        if change["owner"] is self.controls["function"]:
+            spec = HESSIAN_PRESETS[change["new"]]
+            self._busy = True
+            try:
+                self.controls["formula"].value = ""
+                self._set_function(spec["f"], spec["xlim"], spec["ylim"])
+                _move_slider(self.controls["x"], *spec["xlim"], spec["point"][0])
+                _move_slider(self.controls["y"], *spec["ylim"], spec["point"][1])
+            finally:
+                self._busy = False
+            self.refresh()
+            _freeze_layout(self)
+        elif change["new"].strip() and self._apply_formula(change["new"]):
+            self.refresh()
+            _freeze_layout(self)
+
+    def _apply_formula(self, text: str | None, expression: sp.Expr | None = None, point=None) -> bool:
+        """Parse a typed f(x, y); on failure show the message, keep the last good picture, return False."""
+        try:
+            expression = expression if expression is not None else parse_expression(text, ("x", "y"))
+        except ExpressionError as error:
+            self.show_message(str(error))
+            return False
+        (x_lo, x_hi), (y_lo, y_hi) = DEFAULT_BOX
+        try:
+            self._set_function(expression, DEFAULT_BOX[0], DEFAULT_BOX[1])
+        except ExplorerMessage as message:
+            self.show_message(str(message))
+            return False
+        px, py = point if point is not None else (0.3 * x_hi, 0.2 * y_hi)
+        self._busy = True
+        try:
+            _move_slider(self.controls["x"], x_lo, x_hi, px)
+            _move_slider(self.controls["y"], y_lo, y_hi, py)
+        finally:
+            self._busy = False
+        return True
+
+    # -- every move --------------------------------------------------------------------------------
+    def update(self) -> None:
+        p = np.array([float(self.controls["x"].value), float(self.controls["y"].value)])
+        f0, g, H = self.model.derivatives(p, 2)
+        if not (np.isfinite(f0) and np.all(np.isfinite(g)) and np.all(np.isfinite(H))):
+            raise ExplorerMessage("f 在这一点没有定义或不可导（f is undefined or not differentiable here）")
+        eigenvalues, eigenvectors = np.linalg.eigh((H + H.T) / 2)
+        size = max(self.xlim[1] - self.xlim[0], self.ylim[1] - self.ylim[0])
+        w = self.window_fraction * size
+        xl = np.linspace(p[0] - w, p[0] + w, 33)
+        yl = np.linspace(p[1] - w, p[1] + w, 33)
+        local = np.stack(np.meshgrid(xl, yl), axis=-1)
+        Q = self.model.polynomial(p, local, 2, [f0, g, H])
+        segments = level_segments(xl, yl, Q, self.levels)
+        update_hessian_point(self.map_artists, p, eigenvalues, eigenvectors, 0.11 * size, segments, w)
+        t = np.linspace(-w, w, 81)
+        f_slices, q_slices = [], []
+        for i in range(2):
+            u = eigenvectors[:, i]
+            f_slices.append(self.model(p[0] + t * u[0], p[1] + t * u[1]) - f0)
+            q_slices.append(float(g @ u) * t + 0.5 * eigenvalues[i] * t ** 2)
+        update_eigen_slices(self.slice_artists, t, f_slices, q_slices, self.ax_slices)
+        definiteness = describe_definiteness(eigenvalues)
+        gradient_zero = float(np.linalg.norm(g)) <= 1e-8 * max(1.0, abs(float(f0)))
+        self.state = {"point": p, "value": float(f0), "gradient": g, "hessian": H, "eigenvalues": eigenvalues,
+                      "eigenvectors": eigenvectors, "definiteness": definiteness, "segments": segments,
+                      "kind": classify_critical_point(H) if gradient_zero else None}
+        listed = "; ".join(f"$({c.point[0]:.3g}, {c.point[1]:.3g})$ {KIND_ZH[c.kind]}" for c in self.critical)
+        verdict = (f"这里 $\\nabla f = 0$，判定（verdict）：{KIND_ZH[self.state['kind']]}" if gradient_zero
+                   else "这里 $\\nabla f \\neq 0$，不是临界点（not a critical point）")
+        self.readout.value = (
+            f"$f(x_0) = {float(f0):.4g}$, &nbsp; $\\nabla f(x_0) = [{g[0]:.4g},\\ {g[1]:.4g}]$ (row), &nbsp; "
+            f"$H(x_0) = {_latex_matrix(H)}$, &nbsp; $\\lambda_1 = {eigenvalues[0]:.4g}$, "
+            f"$\\lambda_2 = {eigenvalues[1]:.4g}$：{DEFINITENESS_ZH[definiteness]}（{definiteness}）。 {verdict}<br>"
+            f"临界点（critical points）：{listed or '—'} {self.note}")
+
+
+class LinearizationExplorer(Explorer):
+    """A surface with its tangent plane T_1 (5.148) and the Taylor model T_k (Def. 5.8) at a movable
+    point, and max |f - T_k| on circles of radius r on log-log axes, next to slopes 2 and 3.
+
+    The surface is drawn once; a move only gives the plane and the model new vertices
+    (``Poly3DCollection.set_verts``) and the error curves new data. Measured times per move are
+    in ``benchmarks/cases_surfaces.py``.
+    """
+
+    grid_size = 31
+    patch_size = 13
+
+    def __init__(self, f=None, point=None, order: int = 2, xlim=None, ylim=None, patch: float | None = None):
+        expression = EXAMPLE_5_15 if f is None else _as_expression(f)
+        if f is None:
+            xlim = xlim or (-1.0, 3.0)
+            ylim = ylim or (0.0, 4.0)
+            point = point or EXAMPLE_5_15_POINT
+        xlim = tuple(float(v) for v in (xlim or DEFAULT_BOX[0]))
+        ylim = tuple(float(v) for v in (ylim or DEFAULT_BOX[1]))
+        px, py = point if point is not None else (sum(xlim) / 2, sum(ylim) / 2)
+        self.expression, self.xlim, self.ylim = expression, xlim, ylim
+        self.model = LocalTaylorModel(expression, VARIABLES, max_order=3)
+        if self.model.order_limit < 1:
+            raise ValueError("the derivatives of f are too large to compute")
+        xs, ys = np.linspace(*xlim, self.grid_size), np.linspace(*ylim, self.grid_size)
+        Xg, Yg = np.meshgrid(xs, ys)
+        Z = self.model(Xg, Yg)
+        finite = Z[np.isfinite(Z)]
+        if finite.size == 0:
+            raise ValueError("f is undefined on the whole view")
+        super().__init__(figsize=(10.0, 4.6), ncols=2)
+        self.patch = float(patch) if patch is not None else 0.25 * max(xlim[1] - xlim[0], ylim[1] - ylim[0])
+        self.radii = np.logspace(-3, np.log10(self.patch), 28)
+        # One 3-D panel for the surface and one flat panel for the errors.
+        grid = self.axes[1].get_gridspec()
+        grid.set_width_ratios([1.35, 1.0])
+        self.axes[0].remove()
+        with plt.ioff(), house_style():
+            self.ax3d = self.figure.add_subplot(grid[0, 0], projection="3d")
+        self.ax_error = self.axes[1]
+        self.axes = np.array([self.ax3d, self.ax_error], dtype=object)
+        self.controls["x"] = W.FloatSlider(value=px, min=xlim[0], max=xlim[1], step=0.02, description="x₀")
+        self.controls["y"] = W.FloatSlider(value=py, min=ylim[0], max=ylim[1], step=0.02, description="y₀")
+        self.controls["order"] = W.IntSlider(value=min(order, self.model.order_limit), min=1,
+                                             max=self.model.order_limit, description="order k")
+        lo, hi = float(finite.min()), float(finite.max())
+        p1, p99 = np.percentile(finite, [1, 99])
+        if hi - lo > 50 * max(p99 - p1, 1e-12):   # a pole would flatten everything else: clip it
+            lo, hi = float(p1), float(p99)
+        pad = 0.08 * max(hi - lo, 1e-9)
+        self.zlim = (lo - pad, hi + pad)
+        self.surface_artists = draw_surface_3d(self.ax3d, Xg, Yg, Z, self.zlim)
+        Xl, Yl, Z1, Zk, p3 = self._models(np.array([px, py]), min(2, self.model.order_limit))
+        self.model_artists = draw_local_models_3d(self.ax3d, Xl, Yl, Z1, Z1 if Zk is None else Zk, p3, self.zlim)
+        self.ax3d.set_title(f"$f(x,y)={sp.latex(expression)}$", fontsize=11)
+        orders = tuple(range(1, self.model.order_limit + 1))
+        self.error_artists = draw_taylor_errors(self.ax_error, self.radii, orders, slopes=(2, 3))
+        self.errors: dict = {}
+        self.slopes: dict = {}
+        self._connect()
+        _freeze_layout(self)
+
+    def _models(self, p: np.ndarray, order: int, tensors=None):
+        """Return the patch grid, T_1 and T_order on it, and the point on the surface."""
+        tensors = tensors if tensors is not None else self.model.derivatives(p, order)
+        s = np.linspace(-self.patch, self.patch, self.patch_size)
+        Xl, Yl = np.meshgrid(p[0] + s, p[1] + s)
+        points = np.stack([Xl, Yl], axis=-1)
+        Z1 = self.model.polynomial(p, points, 1, tensors)
+        Zk = self.model.polynomial(p, points, order, tensors) if order >= 2 else None
+        return Xl, Yl, Z1, Zk, (p[0], p[1], float(tensors[0]))
+
+    def update(self) -> None:
+        p = np.array([float(self.controls["x"].value), float(self.controls["y"].value)])
+        order = int(self.controls["order"].value)
+        if not 1 <= order <= self.model.order_limit:
+            raise ExplorerMessage(f"阶数必须在 1 到 {self.model.order_limit} 之间（order out of range）")
+        tensors = self.model.derivatives(p, self.model.order_limit)
+        if not all(np.all(np.isfinite(t)) for t in tensors):
+            raise ExplorerMessage("f 在这一点没有定义或不可导（f is undefined or not differentiable here）")
+        Xl, Yl, Z1, Zk, p3 = self._models(p, order, tensors)
+        update_local_models_3d(self.model_artists, Xl, Yl, Z1, Zk, p3, self.zlim, order)
+        orders = tuple(range(1, self.model.order_limit + 1))
+        self.errors = self.model.errors(p, self.radii, orders)
+        self.slopes = update_taylor_errors(self.error_artists, self.radii, self.errors, order, self.ax_error)
+        f0, g = float(tensors[0]), tensors[1]
+        fitted = ", ".join(f"$T_{k}$: {s:.2f}" if np.isfinite(s) else f"$T_{k}$: exact"
+                           for k, s in self.slopes.items())
+        self.readout.value = (f"$x_0 = ({p[0]:.3g}, {p[1]:.3g})$, &nbsp; $f(x_0) = {f0:.4g}$, &nbsp; "
+                              f"$\\nabla f(x_0) = [{g[0]:.4g},\\ {g[1]:.4g}]$, &nbsp; "
+                              f"$H(x_0) = {_latex_matrix(tensors[2]) if len(tensors) > 2 else '—'}$<br>"
+                              f"误差曲线的斜率（fitted log-log slopes）：{fitted}")
+
+
+def hessian_explorer(f=None, preset: str = "bowl", point=None) -> HessianExplorer:
+    """Return the Hessian explorer (controls "function", "formula", "x", "y"); seed 003's test of extrema."""
+    return HessianExplorer(f, preset=preset, point=point)
+
+
+def linearization_explorer(f=None, point=None, order: int = 2, **kwargs) -> LinearizationExplorer:
+    """Return the linearization explorer of section 5.8 (controls "x", "y", "order"); Example 5.15 by default."""
+    return LinearizationExplorer(f, point=point, order=order, **kwargs)

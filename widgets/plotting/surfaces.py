@@ -1,0 +1,399 @@
+"""Drawing helpers for sections 5.7 and 5.8: contour maps with classified critical points, Hessian
+eigenvectors and the local quadratic model (2-D); a surface with its tangent plane and Taylor
+models (3-D); the Taylor error against the distance on log-log axes; Fig. 5.12 and Fig. 5.13.
+
+Each ``draw_*`` function draws on a given ``Axes`` and returns a dict of artists; the matching
+``update_*`` function moves those artists in place. Contour maps are drawn once per function
+(``replace_contours``), never per move; the local model's level curves are computed with
+contourpy and set on a fixed ``LineCollection``; the 3-D models are ``Poly3DCollection``s whose
+vertices are replaced with ``set_verts``, while the surface itself stays untouched.
+"""
+
+from __future__ import annotations
+
+from typing import Mapping, Sequence
+
+import contourpy
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.collections import LineCollection
+from matplotlib.colors import TwoSlopeNorm
+from matplotlib.lines import Line2D
+from matplotlib.ticker import LogLocator, MaxNLocator, NullLocator
+from mpl_toolkits.mplot3d.art3d import Poly3DCollection
+
+from widgets.plotting.style import COLORS, FIGSIZE, StaticFigure, house_style
+
+#: Marker, colour and short label of each verdict of the second-derivative test.
+KIND_STYLE = {
+    "minimum": {"marker": "o", "color": COLORS["tangent"], "text": "min"},
+    "maximum": {"marker": "^", "color": COLORS["taylor"], "text": "max"},
+    "saddle": {"marker": "X", "color": COLORS["secant"], "text": "saddle"},
+    "inconclusive": {"marker": "D", "color": COLORS["error"], "text": "inconclusive"},
+}
+
+#: Colours of the eigenvectors u_1, u_2 (arrows on the map, slices beside it).
+EIGEN_COLORS = (COLORS["function"], COLORS["secant"])
+#: Colours of the Taylor models of order 1, 2, 3 (tangent plane, quadratic, cubic).
+ORDER_COLORS = {1: COLORS["tangent"], 2: COLORS["taylor"], 3: COLORS["error"]}
+#: Contour colour map.
+CONTOUR_CMAP = "viridis"
+
+
+def _finite(values) -> np.ndarray:
+    values = np.array(values, dtype=np.float64)
+    values[~np.isfinite(values)] = np.nan
+    return values
+
+
+def quantile_levels(Z, count: int = 16) -> np.ndarray:
+    """Return up to ``count`` increasing contour levels at evenly spaced quantiles of the finite values of Z.
+
+    Quantiles follow the shape of f: a steep valley (Rosenbrock) still gets lines near its floor.
+    """
+    finite = np.asarray(Z, dtype=np.float64)
+    finite = finite[np.isfinite(finite)]
+    if finite.size == 0:
+        return np.array([0.0])
+    levels = np.unique(np.quantile(finite, np.linspace(0.02, 0.98, count)))
+    if levels.size < 2:
+        levels = np.array([levels[0] - 1.0, levels[0], levels[0] + 1.0])
+    return levels
+
+
+def level_segments(x: np.ndarray, y: np.ndarray, Z: np.ndarray, levels: Sequence[float]) -> list[np.ndarray]:
+    """Return the level curves of Z on the grid (x, y) as a list of (N, 2) arrays (via contourpy, no artists)."""
+    Z = np.ma.masked_invalid(np.asarray(Z, dtype=np.float64))
+    if Z.count() < 4:
+        return []
+    generator = contourpy.contour_generator(x, y, Z, line_type=contourpy.LineType.Separate)
+    lo, hi = float(Z.min()), float(Z.max())
+    segments: list[np.ndarray] = []
+    for level in levels:
+        if lo < level < hi:
+            segments.extend(line for line in generator.lines(level) if len(line) > 1)
+    return segments
+
+
+# -- 2-D: contour map, critical points, the point, eigenvectors and the quadratic model -----------
+
+def draw_hessian_view(ax: Axes, X: np.ndarray, Y: np.ndarray, Z: np.ndarray, levels, legend: bool = False) -> dict:
+    """Draw contours of f with empty artists for critical points, a point, Hessian eigenvectors and
+    the level curves of the local quadratic model (5.147); return the artists.
+
+    Critical points carry their own text labels, so the legend is optional (text is the costliest
+    thing to redraw).
+    """
+    with house_style():
+        artists: dict = {"contours": ax.contour(X, Y, np.ma.masked_invalid(Z), levels=levels, cmap=CONTOUR_CMAP,
+                                                linewidths=0.9, zorder=1)}
+        for kind, style in KIND_STYLE.items():
+            artists[kind], = ax.plot([], [], linestyle="none", marker=style["marker"], color=style["color"],
+                                     markersize=9, markeredgecolor="white", zorder=5, label=style["text"])
+        artists["critical_labels"] = []
+        artists["window"], = ax.plot([], [], color=COLORS["axis"], linestyle=":", linewidth=1.0, zorder=2)
+        artists["model"] = ax.add_collection(LineCollection([], colors=COLORS["taylor"], linestyles="--",
+                                                            linewidths=1.5, zorder=3, label="model"))
+        artists["point"], = ax.plot([], [], "o", color=COLORS["point"], markersize=6, zorder=7, label="$x_0$")
+        artists["arrows"] = ax.quiver([0.0, 0.0], [0.0, 0.0], [0.0, 0.0], [0.0, 0.0], angles="xy",
+                                      scale_units="xy", scale=1.0, width=0.007, zorder=6,
+                                      color=list(EIGEN_COLORS))
+        artists["eigen_labels"] = [ax.text(0.0, 0.0, "", fontsize=9, zorder=8, ha="center", va="center",
+                                           color=color, bbox={"boxstyle": "round,pad=0.15", "fc": "white",
+                                                              "ec": "none", "alpha": 0.8})
+                                   for color in EIGEN_COLORS]
+        ax.set_xlim(float(np.min(X)), float(np.max(X)))
+        ax.set_ylim(float(np.min(Y)), float(np.max(Y)))
+        ax.set_aspect("equal", adjustable="box")
+        ax.xaxis.set_major_locator(MaxNLocator(4, steps=[1, 2, 2.5, 5, 10]))
+        ax.yaxis.set_major_locator(MaxNLocator(4, steps=[1, 2, 2.5, 5, 10]))
+        ax.set_xlabel("$x$")
+        ax.set_ylabel("$y$")
+        ax.grid(False)
+        if legend:
+            ax.legend(handles=[artists[k] for k in KIND_STYLE], loc="upper center",
+                      bbox_to_anchor=(0.5, -0.13), fontsize=8, ncols=4, handlelength=1.2,
+                      columnspacing=0.8)
+    return artists
+
+
+def replace_contours(ax: Axes, artists: dict, X: np.ndarray, Y: np.ndarray, Z: np.ndarray, levels) -> None:
+    """Replace the contour set of ``draw_hessian_view`` for a new function and view (not for every move)."""
+    with house_style():
+        artists["contours"].remove()
+        artists["contours"] = ax.contour(X, Y, np.ma.masked_invalid(Z), levels=levels, cmap=CONTOUR_CMAP,
+                                         linewidths=0.9, zorder=1)
+        ax.set_xlim(float(np.min(X)), float(np.max(X)))
+        ax.set_ylim(float(np.min(Y)), float(np.max(Y)))
+
+
+def update_critical_points(ax: Axes, artists: dict, points: Sequence[tuple[float, float, str]]) -> None:
+    """Mark critical points (x, y, kind) with their kind's marker and a short text label."""
+    for label in artists["critical_labels"]:
+        label.remove()
+    artists["critical_labels"] = []
+    for kind, style in KIND_STYLE.items():
+        chosen = np.array([(px, py) for px, py, k in points if k == kind], dtype=np.float64).reshape(-1, 2)
+        artists[kind].set_data(chosen[:, 0], chosen[:, 1])
+        for px, py in chosen:
+            artists["critical_labels"].append(
+                ax.annotate(style["text"], (px, py), textcoords="offset points", xytext=(7, 6), fontsize=9,
+                            color=style["color"], fontweight="bold", zorder=8,
+                            bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.7}))
+
+
+def update_hessian_point(artists: Mapping, point, eigenvalues, eigenvectors, arrow_length: float,
+                         model_segments: Sequence[np.ndarray], half_width: float) -> None:
+    """Move the point, the eigenvector arrows u_1, u_2 (columns of ``eigenvectors``, labelled with
+    their eigenvalues) and the quadratic model's level curves inside the square window of ``half_width``."""
+    px, py = float(point[0]), float(point[1])
+    artists["point"].set_data([px], [py])
+    eigenvalues = np.asarray(eigenvalues, dtype=np.float64)
+    vectors = np.asarray(eigenvectors, dtype=np.float64) * arrow_length
+    arrows = artists["arrows"]
+    arrows.set_offsets([[px, py], [px, py]])
+    arrows.set_UVC(vectors[0], vectors[1])
+    for i, label in enumerate(artists["eigen_labels"]):
+        label.set_position((px + 1.35 * vectors[0, i], py + 1.35 * vectors[1, i]))
+        label.set_text(f"$\\lambda_{i + 1}={eigenvalues[i]:.3g}$")
+    artists["model"].set_segments(list(model_segments))
+    w = half_width
+    artists["window"].set_data([px - w, px + w, px + w, px - w, px - w], [py - w, py - w, py + w, py + w, py - w])
+
+
+def draw_eigen_slices(ax: Axes) -> dict:
+    """Draw empty slices f(x0 + t u_i) - f(x0) (solid) and their quadratic models (dashed) along the
+    eigenvectors u_1 (blue) and u_2 (orange); return the artists."""
+    with house_style():
+        artists = {"zero": ax.axhline(0.0, color=COLORS["axis"], linewidth=0.8),
+                   "origin": ax.axvline(0.0, color=COLORS["axis"], linewidth=0.8)}
+        for i, color in enumerate(EIGEN_COLORS, start=1):
+            artists[f"f{i}"], = ax.plot([], [], color=color)
+            artists[f"q{i}"], = ax.plot([], [], color=color, linestyle="--", linewidth=1.5)
+        ax.xaxis.set_major_locator(MaxNLocator(4, steps=[1, 2, 2.5, 5, 10]))
+        ax.yaxis.set_major_locator(MaxNLocator(4, steps=[1, 2, 2.5, 5, 10]))
+        # No legend and short labels: text is the costliest part of a redraw.
+        ax.set_xlabel("t along u1 (blue), u2 (orange)")
+        ax.set_ylabel("change in f (solid), model (dashed)")
+    return artists
+
+
+def update_eigen_slices(artists: Mapping, t: np.ndarray, f_slices: Sequence[np.ndarray],
+                        q_slices: Sequence[np.ndarray], ax: Axes | None = None) -> None:
+    """Move the slices of ``draw_eigen_slices``; with ``ax``, fit the view to them."""
+    for i in (1, 2):
+        artists[f"f{i}"].set_data(t, _finite(f_slices[i - 1]))
+        artists[f"q{i}"].set_data(t, _finite(q_slices[i - 1]))
+    if ax is not None:
+        values = np.concatenate([_finite(v) for v in (*f_slices, *q_slices)])
+        values = values[np.isfinite(values)]
+        lo, hi = (float(values.min()), float(values.max())) if values.size else (-1.0, 1.0)
+        pad = 0.12 * max(hi - lo, 1e-9)
+        ax.set_xlim(float(t[0]), float(t[-1]))
+        ax.set_ylim(lo - pad, hi + 2.5 * pad)
+
+
+# -- 3-D: surface, tangent plane and Taylor models ---------------------------------------------
+
+def grid_polygons(X: np.ndarray, Y: np.ndarray, Z: np.ndarray) -> np.ndarray:
+    """Return the quadrilaterals of a grid surface as an (N, 4, 3) array for ``Poly3DCollection.set_verts``."""
+    P = np.stack([X, Y, Z], axis=-1)
+    quads = np.stack([P[:-1, :-1], P[:-1, 1:], P[1:, 1:], P[1:, :-1]], axis=-2)
+    return quads.reshape(-1, 4, 3)
+
+
+def draw_surface_3d(ax, X: np.ndarray, Y: np.ndarray, Z: np.ndarray, zlim) -> dict:
+    """Draw the surface z = f(x, y) once (it never moves) on a 3-D Axes; return the artists."""
+    with house_style():
+        Zc = np.clip(_finite(Z), *zlim)
+        artists = {"surface": ax.plot_surface(X, Y, Zc, cmap=CONTOUR_CMAP, alpha=0.4, linewidth=0,
+                                              antialiased=False, rstride=1, cstride=1, zorder=1)}
+        # The models are drawn over the surface (matplotlib sorts whole collections, not polygons,
+        # so a depth-sorted plane would vanish behind the surface as soon as it dips below it).
+        ax.computed_zorder = False
+        for axis in (ax.xaxis, ax.yaxis, ax.zaxis):
+            axis.set_major_locator(MaxNLocator(4, steps=[1, 2, 2.5, 5, 10]))
+        ax.set_xlim(float(np.min(X)), float(np.max(X)))
+        ax.set_ylim(float(np.min(Y)), float(np.max(Y)))
+        ax.set_zlim(*zlim)
+        ax.set_xlabel("$x$")
+        ax.set_ylabel("$y$")
+        ax.set_zlabel("$f$")
+        ax.view_init(elev=24, azim=-58)
+    return artists
+
+
+def draw_local_models_3d(ax, Xl: np.ndarray, Yl: np.ndarray, Z1: np.ndarray, Zk: np.ndarray, point3, zlim,
+                         order: int = 2) -> dict:
+    """Draw the tangent plane T_1 and a Taylor model T_k over a patch around x0, and the point; return them."""
+    plane_verts = grid_polygons(Xl, Yl, np.clip(_finite(Z1), *zlim))
+    model_verts = grid_polygons(Xl, Yl, np.clip(_finite(Zk), *zlim))
+    with house_style():
+        artists = {
+            "plane": Poly3DCollection(plane_verts, facecolor=ORDER_COLORS[1], edgecolor=ORDER_COLORS[1],
+                                      linewidth=0.6, alpha=0.35, zorder=3),
+            "model": Poly3DCollection(model_verts, facecolor=ORDER_COLORS[order], edgecolor=ORDER_COLORS[order],
+                                      linewidth=0.6, alpha=0.35, zorder=4),
+            "plane_verts": plane_verts,   # what the collections hold, (N, 4, 3)
+            "model_verts": model_verts,
+        }
+        ax.add_collection3d(artists["plane"])
+        ax.add_collection3d(artists["model"])
+        artists["point"], = ax.plot([point3[0]], [point3[1]], [point3[2]], "o", color=COLORS["point"],
+                                    markersize=6, zorder=10)
+        handles = [Line2D([], [], color=ORDER_COLORS[1], linewidth=6, alpha=0.6, label="tangent plane $T_1$"),
+                   Line2D([], [], color=ORDER_COLORS[2], linewidth=6, alpha=0.6, label="model $T_k$, $k\\geq 2$")]
+        artists["legend"] = ax.legend(handles=handles, loc="upper left", fontsize=8)
+    return artists
+
+
+def update_local_models_3d(artists: dict, Xl: np.ndarray, Yl: np.ndarray, Z1: np.ndarray, Zk: np.ndarray | None,
+                           point3, zlim, order: int = 2) -> None:
+    """Move the plane and the model of ``draw_local_models_3d`` (``set_verts``); hide the model when None.
+
+    Heights are clipped to ``zlim`` so a steep model does not leave the box.
+    """
+    artists["plane_verts"] = grid_polygons(Xl, Yl, np.clip(_finite(Z1), *zlim))
+    artists["plane"].set_verts(artists["plane_verts"])
+    if Zk is None:
+        artists["model"].set_visible(False)
+    else:
+        artists["model_verts"] = grid_polygons(Xl, Yl, np.clip(_finite(Zk), *zlim))
+        artists["model"].set_verts(artists["model_verts"])
+        artists["model"].set_facecolor(ORDER_COLORS[order])
+        artists["model"].set_edgecolor(ORDER_COLORS[order])
+        artists["model"].set_visible(True)
+    artists["legend"].get_texts()[1].set_text(f"model $T_{order}$" if Zk is not None else "model (order 1: none)")
+    artists["point"].set_data_3d([point3[0]], [point3[1]], [point3[2]])
+
+
+# -- the Taylor error against the distance (log-log) --------------------------------------------
+
+#: Smallest error shown on the log axis (an exact model would otherwise vanish).
+ERROR_FLOOR = 1e-16
+
+
+def draw_taylor_errors(ax: Axes, radii: np.ndarray, orders: Sequence[int] = (1, 2, 3),
+                       slopes: Sequence[int] = (2, 3)) -> dict:
+    """Draw empty log-log curves of max |f - T_k| on circles of radius r, with reference slopes; return them."""
+    with house_style():
+        artists: dict = {}
+        for k in orders:
+            artists[f"T{k}"], = ax.loglog(radii, np.full_like(radii, np.nan), color=ORDER_COLORS.get(k, "k"),
+                                          label=f"$|f-T_{k}|$")
+        for s, style in zip(slopes, ("--", ":", "-.")):
+            artists[f"slope{s}"], = ax.loglog(radii, np.full_like(radii, np.nan), color=COLORS["axis"],
+                                              linestyle=style, linewidth=1.2, label=f"slope {s}")
+        ax.set_xlim(float(radii[0]), float(radii[-1]))
+        # Few ticks and no minor ticks: tick labels are most of the cost of a redraw.
+        ax.yaxis.set_major_locator(LogLocator(numticks=6))
+        ax.xaxis.set_minor_locator(NullLocator())
+        ax.yaxis.set_minor_locator(NullLocator())
+        ax.set_xlabel("distance $\\|x-x_0\\|$")
+        ax.set_ylabel("max error on the circle")
+        ax.legend(loc="upper left", fontsize=8, ncols=2)
+    return artists
+
+
+def update_taylor_errors(artists: Mapping, radii: np.ndarray, errors: Mapping[int, np.ndarray],
+                         highlight: int | None = None, ax: Axes | None = None) -> dict[int, float]:
+    """Move the error curves; anchor the slope-s reference line on the curve of T_(s-1) at the largest radius.
+
+    Return the fitted log-log slope of each error curve over the radii where it is above rounding.
+    """
+    fitted: dict[int, float] = {}
+    shown = []
+    for k, err in errors.items():
+        err = np.maximum(_finite(err), ERROR_FLOOR)
+        artists[f"T{k}"].set_data(radii, err)
+        artists[f"T{k}"].set_linewidth(3.0 if k == highlight else 1.4)
+        usable = np.isfinite(err) & (err > 1e-11)
+        fitted[k] = (float(np.polyfit(np.log(radii[usable]), np.log(err[usable]), 1)[0])
+                     if usable.sum() >= 3 else float("nan"))
+        shown.append(err[np.isfinite(err)])
+    for name in [n for n in artists if n.startswith("slope")]:
+        s = int(name[5:])
+        anchor = errors.get(s - 1)
+        value = float(anchor[-1]) if anchor is not None and np.isfinite(anchor[-1]) and anchor[-1] > 1e-10 else 1.0
+        artists[name].set_data(radii, value * 0.5 * (radii / radii[-1]) ** s)
+    if ax is not None and shown:
+        values = np.concatenate(shown)
+        values = values[values > ERROR_FLOOR * 1.01]
+        top = float(values.max()) * 5 if values.size else 1.0
+        bottom = max(float(values.min()) / 5, ERROR_FLOOR / 2) if values.size else ERROR_FLOOR / 2
+        ax.set_ylim(bottom, max(top, bottom * 100))
+    return fitted
+
+
+# -- static figures -----------------------------------------------------------------------------
+
+def draw_linearization(ax: Axes, x: np.ndarray, fx: np.ndarray, x0: float, f0: float, slope: float,
+                       ylim=None) -> dict:
+    """Draw f and its linearization f(x0) + f'(x0)(x - x0) at x0 (5.148, Fig. 5.12); return the artists."""
+    with house_style():
+        artists = {
+            "curve": ax.plot(x, _finite(fx), color=COLORS["function"], label="$f(x)$")[0],
+            "line": ax.plot(x, f0 + slope * (x - x0), color=COLORS["secant"], linestyle="--",
+                            label="$f(x_0)+f'(x_0)(x-x_0)$")[0],
+            "point": ax.plot([x0], [f0], "o", color=COLORS["point"], markersize=6, label="$f(x_0)$", zorder=5)[0],
+        }
+        ax.set_xlim(float(x[0]), float(x[-1]))
+        if ylim is not None:
+            ax.set_ylim(*ylim)
+        ax.set_xlabel("$x$")
+        ax.set_ylabel("$f(x)$")
+        ax.legend(loc="best")
+    return artists
+
+
+def draw_outer_product_matrix(ax: Axes, delta: np.ndarray) -> dict:
+    """Draw delta^2 = delta delta^T as an annotated matrix (5.153, Fig. 5.13a); return the artists."""
+    delta = np.asarray(delta, dtype=np.float64)
+    D2 = np.multiply.outer(delta, delta)
+    limit = float(np.max(np.abs(D2))) or 1.0
+    with house_style():
+        image = ax.imshow(D2, cmap="RdBu_r", norm=TwoSlopeNorm(0.0, -limit, limit))
+        texts = [ax.text(j, i, f"{D2[i, j]:g}", ha="center", va="center", fontsize=10,
+                         color="white" if abs(D2[i, j]) > 0.6 * limit else "black")
+                 for i in range(D2.shape[0]) for j in range(D2.shape[1])]
+        ticks = range(delta.size)
+        ax.set_xticks(ticks, [f"{v:g}" for v in delta])
+        ax.set_yticks(ticks, [f"{v:g}" for v in delta])
+        ax.set_xlabel("$\\delta[j]$")
+        ax.set_ylabel("$\\delta[i]$")
+        ax.set_title("$\\delta^2=\\delta\\delta^\\top$, $\\delta^2[i,j]=\\delta[i]\\delta[j]$", fontsize=11)
+        ax.grid(False)
+    return {"image": image, "texts": texts}
+
+
+def draw_outer_product_tensor(ax, delta: np.ndarray) -> dict:
+    """Draw delta^3 = delta (x) delta (x) delta as a cube of coloured cells (5.154, Fig. 5.13b); return them."""
+    import matplotlib as mpl
+
+    delta = np.asarray(delta, dtype=np.float64)
+    D3 = np.multiply.outer(np.multiply.outer(delta, delta), delta)
+    limit = float(np.max(np.abs(D3))) or 1.0
+    colors = mpl.colormaps["RdBu_r"](TwoSlopeNorm(0.0, -limit, limit)(D3))
+    with house_style():
+        voxels = ax.voxels(np.ones(D3.shape, dtype=bool), facecolors=colors, edgecolor="white", linewidth=0.5,
+                           shade=False)
+        n = delta.size
+        ax.set_xticks(np.arange(n) + 0.5, [f"{v:g}" for v in delta])
+        ax.set_yticks(np.arange(n) + 0.5, [f"{v:g}" for v in delta])
+        ax.set_zticks(np.arange(n) + 0.5, [f"{v:g}" for v in delta])
+        ax.set_xlabel("$i$")
+        ax.set_ylabel("$j$")
+        ax.set_zlabel("$k$")
+        ax.set_title("$\\delta^3[i,j,k]=\\delta[i]\\delta[j]\\delta[k]$", fontsize=11)
+        ax.view_init(elev=22, azim=-50)
+    return {"voxels": voxels}
+
+
+def static_figure_2d_3d(figsize=(9.0, 4.2), ratios=(1.0, 1.2)):
+    """Return (figure, (ax2d, ax3d)): a static figure with a flat and a 3-D panel side by side."""
+    with house_style():
+        fig = StaticFigure(figsize=figsize or FIGSIZE, layout="constrained")
+        grid = fig.add_gridspec(1, 2, width_ratios=ratios)
+        ax2d = fig.add_subplot(grid[0, 0])
+        ax3d = fig.add_subplot(grid[0, 1], projection="3d")
+    return fig, (ax2d, ax3d)
