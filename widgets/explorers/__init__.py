@@ -18,3 +18,27 @@ from widgets.explorers.univariate import (
     secant_explorer,
     taylor_explorer,
 )
+
+# Section 5.4
+from widgets.explorers.matrices import MatrixGradientExplorer, matrix_gradient_explorer
+
+# Section 5.6
+from widgets.explorers.autodiff import AutodiffExplorer, autodiff_explorer
+
+# Sections 5.2 and 5.3
+from widgets.explorers.gradients import (
+    ChainRuleExplorer,
+    GradientExplorer,
+    JacobianExplorer,
+    chain_rule_explorer,
+    gradient_explorer,
+    jacobian_explorer,
+)
+
+# Sections 5.7 and 5.8
+from widgets.explorers.surfaces import (
+    HessianExplorer,
+    LinearizationExplorer,
+    hessian_explorer,
+    linearization_explorer,
+)

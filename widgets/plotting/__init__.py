@@ -15,6 +15,7 @@ from widgets.plotting.style import (
 )
 from widgets.plotting.univariate import (
     draw_axes_lines,
+    math_title,
     draw_difference_error,
     draw_secant,
     draw_taylor,
@@ -23,3 +24,81 @@ from widgets.plotting.univariate import (
     update_secant,
     update_taylor,
 )
+
+# Sections 5.4 and 5.5
+from widgets.plotting.matrices import (
+    MosaicLayout,
+    draw_error_dots,
+    draw_fig_5_7,
+    draw_jacobian,
+    draw_tensor_mosaic,
+    update_jacobian,
+    update_tensor_mosaic,
+)
+
+# Section 5.6
+from widgets.plotting.autodiff import (
+    draw_computation_graph,
+    draw_counts,
+    draw_graph,
+    draw_mode_chain,
+    draw_network_pass,
+    layered_layout,
+    remove_graph,
+    update_computation_graph,
+)
+
+# Sections 5.2 and 5.3
+from widgets.plotting.gradients import (
+    GRADIENT_COLORS,
+    draw_area_convergence,
+    draw_basis_map,
+    draw_chain_curves,
+    draw_contour_map,
+    draw_direction_marks,
+    draw_directional_profile,
+    draw_gradient_check,
+    draw_gradient_field,
+    draw_lines,
+    draw_map_squares,
+    draw_path_on_map,
+    draw_square_map,
+    grid_lines,
+    lean_ticks,
+    level_curve,
+    round_values,
+    update_area_convergence,
+    update_chain_curves,
+    update_chain_marks,
+    update_direction_marks,
+    update_directional_profile,
+    update_gradient_field,
+    update_level_curve,
+    update_lines,
+    update_path_on_map,
+    update_square_map,
+)
+
+# Sections 5.7 and 5.8
+from widgets.plotting.surfaces import (
+    draw_eigen_slices,
+    draw_hessian_view,
+    draw_linearization,
+    draw_local_models_3d,
+    draw_outer_product_matrix,
+    draw_outer_product_tensor,
+    draw_surface_3d,
+    draw_taylor_errors,
+    grid_polygons,
+    level_segments,
+    quantile_levels,
+    replace_contours,
+    static_figure_2d_3d,
+    update_critical_points,
+    update_eigen_slices,
+    update_hessian_point,
+    update_local_models_3d,
+    update_taylor_errors,
+)
+# Section 5.0
+from widgets.plotting.overview import draw_concept_map, draw_curve_fitting, draw_density
