@@ -1,6 +1,7 @@
 """autodiff_explorer driven through its controls: the graph of Example 5.14 / Fig. 5.11, the step walk,
 typed formulas and bad input; node texts checked against closed forms written here."""
 
+import io
 import math
 
 import matplotlib
@@ -9,6 +10,7 @@ import numpy as np
 import pytest
 import sympy as sp
 from hypothesis import given, settings, strategies as st
+from PIL import Image
 
 from widgets.explorers import AutodiffExplorer, autodiff_explorer
 from widgets.explorers.autodiff import EXAMPLE_5_14, MAX_NODES
@@ -212,3 +214,94 @@ def test_500_control_changes_do_not_leak_figures(explorer):
     explorer.figure.canvas.draw()
     assert len(plt.get_fignums()) == before
     assert explorer.last_error is None
+
+
+# -- blitting: a move repaints what a full redraw paints ---------------------------------------
+def assert_moves_repaint_like_full_redraws(explorer, moves):
+    """Make each move (control, value, how: "blit" or "draw") and compare the canvas with two full
+    redraws of the same state.
+
+    ``canvas.draw()`` repaints everything and then, as after any full draw, the blitted artists on
+    top: equal pixels show the saved background was not stale (every change outside the blitted
+    artists invalidated it). ``snapshot_png()`` (savefig) draws every artist, none animated, in
+    z-order: equal pixels show the blitted artists are painted in the order a full draw paints
+    them. Both comparisons are exact (the same Agg renderer paints the same paths at the same
+    pixels). A blitted move must also leave the figure clean (not stale), or an interactive
+    backend would redraw everything anyway.
+    """
+    canvas = explorer.figure.canvas
+    draws = []
+    cid = canvas.mpl_connect("draw_event", draws.append)
+    try:
+        canvas.draw()
+        for name, value, how in moves:
+            before = len(draws)
+            explorer.controls[name].value = value
+            assert explorer.message == "", (name, value, explorer.message)
+            blitted = len(draws) == before
+            assert blitted == (how == "blit"), (name, value)
+            if blitted:
+                assert not explorer.figure.stale, (name, value)
+            shown = np.asarray(canvas.buffer_rgba()).copy()
+            canvas.draw()
+            np.testing.assert_array_equal(shown, np.asarray(canvas.buffer_rgba()), err_msg=f"{name}={value}")
+            saved = np.asarray(Image.open(io.BytesIO(explorer.snapshot_png())).convert("RGBA"))
+            np.testing.assert_array_equal(shown, saved, err_msg=f"{name}={value} (savefig)")
+            explorer.refresh()  # the snapshot dropped the saved background: draw everything once more
+    finally:
+        canvas.mpl_disconnect(cid)
+
+
+def test_x_and_step_moves_blit_the_graph(explorer):
+    """Every move repaints the graph (nodes and edges) over the empty axes; a new formula draws everything."""
+    assert explorer.blit_artists == [*explorer.artists["nodes"], *explorer.artists["edges"].values()]
+    assert_moves_repaint_like_full_redraws(explorer, [
+        ("x", -1.5, "blit"), ("step", 0, "blit"), ("step", 3, "blit"), ("x", 0.3, "blit"), ("step", 11, "blit"),
+        ("x", 2.0, "blit"), ("step", 14, "blit"), ("formula", "x sin(x) + 2/x", "draw"), ("x", 1.2, "blit"),
+        ("step", 4, "blit"), ("formula", "log(x) + x", "draw"), ("x", 0.5, "blit"), ("step", 1, "blit")])
+    assert explorer.blit_artists == [*explorer.artists["nodes"], *explorer.artists["edges"].values()]
+
+
+def test_cached_node_texts_look_like_plain_texts():
+    """The explorer's node texts (RasterText, drawn from cached rasters) take the place and the ink
+    of ordinary Text: the same boxes to within a pixel and nearly the same dark pixels in each."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from widgets import autodiff as ad
+    from widgets.plotting import static_figure
+    from widgets.plotting.autodiff import RasterText, draw_computation_graph
+
+    pictures, boxes = [], []
+    for cached in (False, True):
+        fig, ax = static_figure(figsize=(8.6, 3.2))
+        FigureCanvasAgg(fig)
+        artists = draw_computation_graph(ax, ad.trace(ad.example_5_14(ad.Value(0.7, name="x"))), step=9,
+                                         cached=cached)
+        assert all(isinstance(node, RasterText) == cached for node in artists["nodes"])
+        fig.canvas.draw()
+        pictures.append(np.asarray(fig.canvas.buffer_rgba())[..., :3].min(axis=2))
+        boxes.append([node.get_bbox_patch().get_window_extent().extents for node in artists["nodes"]])
+    np.testing.assert_allclose(boxes[0], boxes[1], atol=1.0)
+    for x0, y0, x1, y1 in boxes[0]:
+        rows = slice(pictures[0].shape[0] - int(y1) + 4, pictures[0].shape[0] - int(y0) - 4)
+        ink = [int((p[rows, int(x0) + 4:int(x1) - 4] < 128).sum()) for p in pictures]
+        assert ink[0] > 50 and abs(ink[1] - ink[0]) <= 0.1 * ink[0]
+
+
+def test_cached_rasters_are_reused_and_bounded():
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from widgets.plotting import static_figure
+    from widgets.plotting.autodiff import _RASTERS, RasterText
+
+    fig, ax = static_figure()
+    FigureCanvasAgg(fig)
+    text = ax.add_artist(RasterText(0.5, 0.5, "$c = a + b$\nc = 1.5\n∂f/∂c = ?", ha="center", va="center"))
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    prop = text.get_fontproperties()
+    first = _RASTERS.plain(renderer, "c = 1.5", prop)
+    assert _RASTERS.plain(renderer, "c = 1.5", prop) is first and first[0].max() > 128
+    for k in range(_RASTERS.max_composed + 10):
+        _RASTERS.plain(renderer, f"{k}", prop)
+    assert len(_RASTERS.composed) <= _RASTERS.max_composed

@@ -1,13 +1,16 @@
 """The explorers of sections 5.2 and 5.3 driven through their controls (and the mouse); the plotted
 data are checked against closed forms written out here."""
 
+import io
 import types
 
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 import sympy as sp
+from hypothesis import given, strategies as st
 from matplotlib.backend_bases import MouseEvent
+from PIL import Image
 
 from widgets.explorers import chain_rule_explorer, gradient_explorer, jacobian_explorer
 from widgets.plotting import GRADIENT_COLORS
@@ -467,3 +470,119 @@ def test_bad_arguments_raise_before_a_figure_exists():
     with pytest.raises(ValueError):
         chain_rule_explorer("x1", "log(-1 - t^2)", "t")
     assert len(plt.get_fignums()) == before
+
+
+# -- blitting: a move repaints what a full redraw paints ---------------------------------------
+def assert_moves_repaint_like_full_redraws(explorer, moves):
+    """Make each move (control, value, how: "blit", "draw" or None for either) and compare the canvas
+    with two full redraws of the same state.
+
+    ``canvas.draw()`` repaints everything and then, as after any full draw, the blitted artists on
+    top: equal pixels show the saved background was not stale (every change outside the blitted
+    artists invalidated it). ``snapshot_png()`` (savefig) draws every artist, none animated, in
+    z-order: equal pixels show the blitted artists are painted in the order a full draw paints
+    them. Both are exact: the same Agg renderer paints the same paths at the same pixels. A
+    blitted move must also leave the figure clean (not stale), or an interactive backend would
+    redraw everything anyway.
+    """
+    canvas = explorer.figure.canvas
+    draws = []
+    cid = canvas.mpl_connect("draw_event", draws.append)
+    try:
+        canvas.draw()
+        for name, value, how in moves:
+            before = len(draws)
+            explorer.controls[name].value = value
+            assert explorer.message == "", (name, value, explorer.message)
+            blitted = len(draws) == before
+            if how is not None:
+                assert blitted == (how == "blit"), (name, value)
+            if blitted:
+                assert not explorer.figure.stale, (name, value)
+            shown = np.asarray(canvas.buffer_rgba()).copy()
+            canvas.draw()
+            np.testing.assert_array_equal(shown, np.asarray(canvas.buffer_rgba()), err_msg=f"{name}={value}")
+            saved = np.asarray(Image.open(io.BytesIO(explorer.snapshot_png())).convert("RGBA"))
+            np.testing.assert_array_equal(shown, saved, err_msg=f"{name}={value} (savefig)")
+            explorer.refresh()  # the snapshot dropped the saved background: draw everything once more
+    finally:
+        canvas.mpl_disconnect(cid)
+
+
+def test_gradient_moves_repaint_like_full_redraws(gradient):
+    assert_moves_repaint_like_full_redraws(gradient, [
+        ("theta", 0.0, "blit"), ("theta", 2 * np.pi, "blit"),  # the theta marker on the left spine
+        ("x", -1.5, None), ("y", 1.2, None), ("x", -1.45, "blit"), ("y", 0.0, None), ("x", 0.0, None),
+        ("function", "bowl", "draw"), ("x", 0.3, None), ("theta", 3.0, "blit"),
+        ("formula", "exp(-x^2 - y^2)", "draw"), ("y", -1.0, None), ("function", "waves", "draw"),
+        ("x", -2.5, None), ("theta", 5.0, "blit")])
+
+
+def test_chain_rule_moves_repaint_like_full_redraws(chain):
+    assert_moves_repaint_like_full_redraws(chain, [
+        ("t", 0.0, "blit"), ("t", 2 * np.pi, "blit"), ("t", 3.0, "blit"), ("x1", "t", "draw"),
+        ("t", 1.0, "blit"), ("f", "x1 x2", "draw"), ("t", 5.0, "blit"), ("x2", "t^2", "draw"), ("t", 0.5, "blit")])
+
+
+def test_jacobian_moves_repaint_like_full_redraws(jacobian):
+    assert_moves_repaint_like_full_redraws(jacobian, [
+        ("size", 0.01, "blit"), ("x", 1.0, None), ("y", -0.5, None), ("size", 1.9, "blit"),
+        ("map", "polar", "draw"), ("x", 1.5, None), ("y", 2.0, "blit"), ("map", "fold", "draw"),
+        ("y", 0.0, None), ("y", -1.0, None), ("f1", "x^3", "draw"), ("x", 0.7, None), ("size", 0.2, "blit")])
+
+
+def test_most_moves_of_a_drag_are_blitted():
+    """The panels whose y-limits follow the data keep them while the data fit (steady limits), so
+    most steps of a drag repaint only the moving artists."""
+    for make, name, values in [(gradient_explorer, "x", np.linspace(-1.8, 1.8, 37)),
+                               (jacobian_explorer, "x", np.linspace(-1.0, 1.5, 26))]:
+        explorer = make()
+        canvas = explorer.figure.canvas
+        draws = []
+        canvas.mpl_connect("draw_event", draws.append)
+        canvas.draw()
+        for value in values:
+            explorer.controls[name].value = float(value)
+        assert len(draws) - 1 <= len(values) // 3, (make.__name__, len(draws))
+        explorer.close()
+
+
+def test_profile_and_ratio_limits_show_their_data(gradient, jacobian):
+    rng = np.random.default_rng(1)
+    for _ in range(60):
+        gradient.set_values(x=float(rng.uniform(-2, 2)), y=float(rng.uniform(-2, 2)))
+        needed = 1.15 * gradient.values["norm"]
+        lo, hi = gradient.profile_axes.get_ylim()
+        assert lo == -hi and max(needed, 1e-3) <= hi < 3 * max(needed, 1e-3)
+        jacobian.set_values(x=float(rng.uniform(-2, 2)), y=float(rng.uniform(-2, 2)))
+        ratios = np.abs(jacobian.convergence["ratio"].get_ydata())
+        ratios = np.append(ratios[np.isfinite(ratios)], abs(jacobian.values["det"]))
+        lo, hi = jacobian.ratio_axes.get_ylim()
+        assert lo <= ratios.min() and ratios.max() <= hi
+        # the values with a margin (never below 0) fill at least 40 % of the view
+        margin = max(0.1 * np.ptp(ratios), 0.05 * max(abs(jacobian.values["det"]), 0.2))
+        assert ratios.max() + margin - max(ratios.min() - margin, 0.0) >= 0.4 * (hi - lo) - 1e-9
+
+
+@given(st.floats(1e-6, 1e6))
+def test_round_up_and_steady_top(value):
+    top = wp.gradients.round_up(value)
+    assert value <= top * (1 + 1e-12) < 2 * value
+    mantissa = top / 10 ** np.floor(np.log10(top) + 1e-12)
+    assert any(abs(mantissa - m) < 1e-9 for m in (1, 2, 2.5, 5, 10))
+    steady = wp.gradients.steady_top
+    assert steady(value, 2.9 * value) == 2.9 * value  # still shows it, not too large: kept
+    assert steady(value, 0.9 * value) == top and steady(value, 3.1 * value) == top  # else a round value
+
+
+@given(st.floats(-50, 50), st.floats(0.0, 20), st.floats(-50, 50), st.floats(0.01, 40))
+def test_steady_limits_contain_the_data(lo, span, a, width):
+    hi = lo + span
+    limits = wp.gradients.steady_limits((a, a + width), lo, hi)
+    assert limits[0] <= lo and hi <= limits[1]
+    if span > 1e-9 * max(1.0, abs(lo), abs(hi)):  # (a single value gets a unit-wide view)
+        assert span >= 0.4 * (limits[1] - limits[0]) - 1e-9
+        if limits != (a, a + width):
+            assert span == pytest.approx(0.65 * (limits[1] - limits[0]))
+    floored = wp.gradients.steady_limits((a, a + width), max(lo, 0.0), max(hi, 0.0) + 1.0, floor=0.0)
+    assert floored[0] >= 0.0 or floored == (a, a + width)

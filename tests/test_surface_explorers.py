@@ -12,6 +12,7 @@ import sympy as sp
 from widgets.explorers import HessianExplorer, LinearizationExplorer, hessian_explorer, linearization_explorer
 from widgets.plotting.style import static_figure
 from widgets.plotting.surfaces import (
+    draw_eigen_slices,
     draw_hessian_view,
     draw_linearization,
     draw_outer_product_matrix,
@@ -22,6 +23,7 @@ from widgets.plotting.surfaces import (
     quantile_levels,
     static_figure_2d_3d,
     update_critical_points,
+    update_eigen_slices,
     update_taylor_errors,
 )
 
@@ -282,10 +284,12 @@ def test_linearization_explorer_example_5_15(linear):
     verts = linear.model_artists["plane_verts"].reshape(-1, 3)
     X, Y, Z = verts.T
     lo, hi = linear.zlim
-    np.testing.assert_allclose(Z, np.clip(13 + 6 * (X - 1) + 14 * (Y - 2), lo, hi), atol=1e-9)   # (5.165)
+    # Example 5.15: T_1 = 13 + 6(x - 1) + 14(y - 2)
+    np.testing.assert_allclose(Z, np.clip(13 + 6 * (X - 1) + 14 * (Y - 2), lo, hi), atol=1e-9)
     verts = linear.model_artists["model_verts"].reshape(-1, 3)
     X, Y, Z = verts.T
-    T2 = 13 + 6 * (X - 1) + 14 * (Y - 2) + (X - 1) ** 2 + 2 * (X - 1) * (Y - 2) + 6 * (Y - 2) ** 2   # (5.172c)
+    # Example 5.15: T_2 adds (x - 1)^2 + 2(x - 1)(y - 2) + 6(y - 2)^2
+    T2 = 13 + 6 * (X - 1) + 14 * (Y - 2) + (X - 1) ** 2 + 2 * (X - 1) * (Y - 2) + 6 * (Y - 2) ** 2
     np.testing.assert_allclose(Z, np.clip(T2, lo, hi), atol=1e-9)
     # slopes of the errors: T_1 ~ r^2, T_2 ~ r^3 (f - T_2 = (y-2)^3), T_3 exact
     assert linear.slopes[1] == pytest.approx(2.0, abs=0.1)
@@ -299,7 +303,8 @@ def test_linearization_explorer_order_three_is_exact(linear):
     verts = linear.model_artists["model_verts"].reshape(-1, 3)
     X, Y, Z = verts.T
     lo, hi = linear.zlim
-    np.testing.assert_allclose(Z, np.clip(X ** 2 + 2 * X * Y + Y ** 3, lo, hi), atol=1e-9)   # (5.179)
+    # T_3 of Example 5.15 is f itself
+    np.testing.assert_allclose(Z, np.clip(X ** 2 + 2 * X * Y + Y ** 3, lo, hi), atol=1e-9)
     assert linear.error_artists["T3"].get_linewidth() > linear.error_artists["T1"].get_linewidth()
     linear.controls["order"].value = 1
     assert not linear.model_artists["model"].get_visible()
@@ -341,6 +346,118 @@ def test_linearization_explorer_undefined_point():
         assert explorer.message == ""
     finally:
         explorer.close()
+
+
+# -- blitting: a repaint shows what a full draw shows -------------------------------------------
+
+def _pixels(explorer) -> np.ndarray:
+    return np.asarray(explorer.figure.canvas.buffer_rgba()).copy()
+
+
+def _repaints_match_full_draws(explorer, moves) -> tuple[int, int]:
+    """Make each move; compare the canvas after the explorer's repaint with a full redraw of the same state.
+
+    Return (blitted moves, fully drawn moves). The comparison is exact: a blit restores the pixels of
+    the last full draw and rasterizes the moving artists with the same Agg renderer, in the order a
+    full draw uses, so no tolerance is needed (one differing pixel would be a real defect, e.g. a stale
+    background or a 3-D collection left with its old projection).
+    """
+    canvas = explorer.figure.canvas
+    canvas.draw()
+    counts = [0, 0]
+    for name, value in moves:
+        drawn = []
+        connection = canvas.mpl_connect("draw_event", drawn.append)
+        if name == "set":
+            explorer.set_values(**value)
+        else:
+            explorer.controls[name].value = value
+        canvas.mpl_disconnect(connection)
+        assert explorer.message == "" and explorer.last_error is None
+        counts[bool(drawn)] += 1
+        repainted = _pixels(explorer)
+        canvas.draw()
+        np.testing.assert_array_equal(repainted, _pixels(explorer), err_msg=f"after {name} = {value}")
+    return counts[0], counts[1]
+
+
+HESSIAN_MOVES = [("x", 0.5), ("y", -0.7), ("x", -1.4), ("x", -1.3), ("set", {"x": 0.2, "y": 0.1}),
+                 ("function", "Rosenbrock"), ("x", -1.0), ("y", 2.0), ("y", 2.05),
+                 ("formula", "sin(x) cos(y)"), ("x", 1.1), ("y", -2.5), ("function", "saddle"), ("y", 0.3)]
+LINEARIZATION_MOVES = [("x", 0.5), ("x", 0.6), ("y", 3.0), ("order", 3), ("x", -0.8), ("order", 1), ("y", 0.1),
+                       ("x", 2.5), ("order", 2), ("set", {"x": 1.0, "y": 2.0}), ("y", 3.9), ("order", 3),
+                       ("y", 2.0), ("x", 1.1)]
+
+
+def test_hessian_explorer_blits_what_a_full_draw_shows(hessian):
+    assert hessian.blit_artists and all(a.figure is hessian.figure for a in hessian.blit_artists)
+    blits, full = _repaints_match_full_draws(hessian, HESSIAN_MOVES)
+    assert blits >= 7 and full >= 3        # new functions (and new slice limits) draw everything
+
+
+def test_linearization_explorer_blits_what_a_full_draw_shows(linear):
+    assert linear.surface_artists["surface"] not in linear.blit_artists     # the surface stays in the background
+    blits, full = _repaints_match_full_draws(linear, LINEARIZATION_MOVES)
+    assert blits >= 5 and full >= 3        # new orders (in the legend) draw everything
+
+
+@pytest.mark.parametrize("make, moves", [(hessian_explorer, HESSIAN_MOVES),
+                                         (linearization_explorer, LINEARIZATION_MOVES)])
+def test_a_sequence_of_repaints_matches_one_full_draw(make, moves):
+    """The same moves without a full draw in between: the saved background never goes stale."""
+    explorer = make()
+    try:
+        explorer.figure.canvas.draw()
+        drawn = []
+        for name, value in moves:
+            drawn.clear()
+            connection = explorer.figure.canvas.mpl_connect("draw_event", drawn.append)
+            if name == "set":
+                explorer.set_values(**value)
+            else:
+                explorer.controls[name].value = value
+            explorer.figure.canvas.mpl_disconnect(connection)
+        assert not drawn                   # the last move was blitted
+        repainted = _pixels(explorer)
+        explorer.figure.canvas.draw()
+        np.testing.assert_array_equal(repainted, _pixels(explorer))
+    finally:
+        explorer.close()
+
+
+def test_slice_and_error_limits_stay_while_they_hold_the_curves():
+    def widened(lo, hi):        # a forced change: the fitted limits widened 1.5 times about their middle
+        middle, half = (lo + hi) / 2, 0.75 * (hi - lo)
+        return middle - half, middle + half
+
+    fig, ax = static_figure()
+    artists = draw_eigen_slices(ax)
+    t = np.linspace(-1, 1, 11)
+    update_eigen_slices(artists, t, [t, -t], [t, -t], ax)
+    # the curves span [-1, 1]; room 0.12 of that range below and 2.5 times as much above
+    np.testing.assert_allclose(ax.get_ylim(), (-1.24, 1.6))
+    update_eigen_slices(artists, t, [0.8 * t, -t], [t, -t], ax, keep_view=True)      # still inside: kept
+    np.testing.assert_allclose(ax.get_ylim(), (-1.24, 1.6))
+    update_eigen_slices(artists, t, [2 * t, -t], [t, -t], ax, keep_view=True)        # leaves the view
+    np.testing.assert_allclose(ax.get_ylim(), widened(-2.48, 3.2))
+    update_eigen_slices(artists, t, [1.9 * t, -t], [t, -t], ax, keep_view=True)      # inside again: kept
+    np.testing.assert_allclose(ax.get_ylim(), widened(-2.48, 3.2))
+    update_eigen_slices(artists, t, [0.1 * t, -0.1 * t], [0.1 * t, 0.1 * t], ax, keep_view=True)  # far too wide
+    np.testing.assert_allclose(ax.get_ylim(), widened(-0.124, 0.16))
+    update_eigen_slices(artists, t, [2 * t, -t], [t, -t], ax)                        # no keep_view: fitted
+    np.testing.assert_allclose(ax.get_ylim(), (-2.48, 3.2))
+
+    fig, ax = static_figure()
+    radii = np.logspace(-3, 0, 20)
+    lines = draw_taylor_errors(ax, radii, (1, 2))
+    update_taylor_errors(lines, radii, {1: radii ** 2, 2: radii ** 3}, ax=ax)
+    # errors from 1e-9 to 1: a factor 5 of room on both sides
+    np.testing.assert_allclose(ax.get_ylim(), (1e-9 / 5, 5.0))
+    update_taylor_errors(lines, radii, {1: 2 * radii ** 2, 2: radii ** 3}, ax=ax, keep_view=True)   # inside: kept
+    np.testing.assert_allclose(ax.get_ylim(), (1e-9 / 5, 5.0))
+    update_taylor_errors(lines, radii, {1: 10 * radii ** 2, 2: radii ** 3}, ax=ax, keep_view=True)  # above the view
+    lo, hi = widened(np.log10(1e-9 / 5), np.log10(50.0))       # widened in decades on a log axis
+    np.testing.assert_allclose(ax.get_ylim(), (10 ** lo, 10 ** hi))
 
 
 # -- display and leaks -------------------------------------------------------------------------

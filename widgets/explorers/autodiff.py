@@ -139,7 +139,10 @@ class AutodiffExplorer(Explorer):
         self._df = lambdify_array(sp.diff(expression, X), X)
         if self.artists is not None:
             remove_graph(self.artists)
-        self.artists = draw_computation_graph(self.axes, shape, step=0)
+        # A step or a new x changes texts, colours and box sizes all over the graph, so all of it is
+        # repainted on every move, from text rasters drawn once (cached=True); the background is empty.
+        self.artists = draw_computation_graph(self.axes, shape, step=0, cached=True)
+        self.blit_artists = [*self.artists["nodes"], *self.artists["edges"].values()]
         last = shape.steps
         self._busy = True
         try:

@@ -5,6 +5,8 @@ scaling (Fig. 5.5).
 
 from __future__ import annotations
 
+import contextlib
+
 import ipywidgets as W
 import numpy as np
 import sympy as sp
@@ -65,22 +67,28 @@ def _key(items) -> W.HTMLMath:
     return W.HTMLMath(value="<small>" + " &nbsp;&nbsp; ".join(parts) + "</small>")
 
 
-def _freeze_layout(explorer: Explorer, wide_limits: dict | None = None) -> None:
-    """Lay the figure out once (constrained layout) and keep that layout, so moves skip the layout pass.
+def _draw_order(artists) -> list:
+    """Return ``artists`` in the order a full draw paints them (by Axes, then zorder, then the order in
+    which they were added), so that blitting them over the background paints what a full draw paints."""
+    def key(artist):
+        ax = artist.axes
+        return (ax.figure.axes.index(ax), artist.get_zorder(), ax.get_children().index(artist))
 
-    ``wide_limits`` maps an Axes to y-limits with wide tick labels, so the frozen layout leaves room
-    for the labels the y-axis will show later; the limits are restored afterwards.
-    """
-    figure = explorer.figure
-    saved = {ax: ax.get_ylim() for ax in (wide_limits or {})}
-    for ax, limits in (wide_limits or {}).items():
-        ax.set_ylim(*limits)
-    engine = figure.get_layout_engine()
-    if engine is not None:
-        engine.execute(figure)
-        figure.set_layout_engine("none")
-    for ax, limits in saved.items():
-        ax.set_ylim(*limits)
+    return sorted(artists, key=key)
+
+
+@contextlib.contextmanager
+def _wide_ticks(*axes):
+    """Give ``axes`` y-limits with wide tick labels for the duration (the layout then leaves room for the
+    labels the y-axis will show later), and restore the limits afterwards."""
+    saved = [ax.get_ylim() for ax in axes]
+    for ax in axes:
+        ax.set_ylim(-1000.0, 1000.0)
+    try:
+        yield
+    finally:
+        for ax, limits in zip(axes, saved):
+            ax.set_ylim(*limits)
 
 
 def _expression_in(f, names: tuple[str, ...]) -> sp.Expr:
@@ -186,8 +194,18 @@ class GradientExplorer(Explorer):
                        canvas.mpl_connect("button_release_event", self._on_release)]
         for name in ("function", "formula"):
             c[name].observe(self._on_function, names="value")
-        _freeze_layout(self, {self.profile_axes: (-1000.0, 1000.0)})
+        a, p = self.artists, self.profile
+        # Moves repaint the marks at the point and the profile (with the spines, which a full draw paints
+        # over the theta marker); the profile's y-limits change only now and then (then: a full draw).
+        self.blit_artists = _draw_order([a["curve"], a["level"], a["ascent"], a["u"], a["point"],
+                                         *self.profile_axes.spines.values(), p["theta"], p["curve"],
+                                         p["extremes"], p["current"], p["fd"]])
         self._connect(skip=("function", "formula"))
+
+    def freeze_layout(self) -> None:
+        """Lay the figure out once, leaving room for the widest tick labels of the profile's y-axis."""
+        with _wide_ticks(self.profile_axes):
+            super().freeze_layout()
 
     def layout_controls(self) -> W.Widget:
         c = self.controls
@@ -250,6 +268,8 @@ class GradientExplorer(Explorer):
         except ExpressionError as error:
             self.show_message(str(error))
             return
+        self.freeze_layout()  # new contours, limits and tick labels: lay out and draw everything once
+        self.invalidate()
         self.refresh()
 
     @property
@@ -299,8 +319,11 @@ class GradientExplorer(Explorer):
         update_direction_marks(self.artists, (px, py), u, ascent, length)
         update_level_curve(self.artists, *self.grid_values, f0)
         profile = g[0] * np.cos(self.thetas) + g[1] * np.sin(self.thetas)
+        limits = self.profile_axes.get_ylim()
         update_directional_profile(self.profile, self.profile_axes, self.thetas, profile, theta, exact, fd,
                                    theta_ascent, norm)
+        if self.profile_axes.get_ylim() != limits:
+            self.invalidate()  # new tick labels on the profile's y-axis
         self.values = {"point": np.array([px, py]), "f": f0, "gradient": g, "u": u, "exact": exact, "fd": fd,
                        "norm": norm, "ascent": ascent, "theta_ascent": theta_ascent}
         angle = "" if stationary else (f"$\\cos(\\theta-\\theta_\\nabla) = {np.cos(theta - theta_ascent):.4f}$; "
@@ -358,8 +381,18 @@ class ChainRuleExplorer(Explorer):
         self.values: dict = {}
         for name in ("f", "x1", "x2"):
             c[name].observe(self._on_formula, names="value")
-        _freeze_layout(self, {self.curve_axes: (-1000.0, 1000.0)})
+        a, ch = self.artists, self.chain
+        # Moving t repaints the point, its two arrows, the t marker and what a full draw paints over
+        # the marker (the spines and the four curves, which do not change).
+        self.blit_artists = _draw_order([a["gradient"], a["velocity"], a["point"], ch["t"],
+                                         *self.curve_axes.spines.values(), ch["h"], ch["dh"], ch["term1"],
+                                         ch["term2"], ch["marks"]])
         self._connect(skip=("f", "x1", "x2"))
+
+    def freeze_layout(self) -> None:
+        """Lay the figure out once, leaving room for wide tick labels on the curves' y-axis."""
+        with _wide_ticks(self.curve_axes):
+            super().freeze_layout()
 
     @staticmethod
     def _text(value, names) -> str:
@@ -407,6 +440,8 @@ class ChainRuleExplorer(Explorer):
         update_chain_curves(self.chain, self.ts, self.curves)
         self.curve_axes.set_ylim(*_robust_limits(np.concatenate(list(self.curves.values())), quantile=3.0))
         self._set_title()
+        self.freeze_layout()  # new contours, path, curves and limits: lay out and draw everything once
+        self.invalidate()
         self.refresh()
 
     def update(self) -> None:
@@ -431,13 +466,19 @@ class ChainRuleExplorer(Explorer):
             "$\\frac{df}{dt} = \\frac{\\partial f}{\\partial x_1}\\frac{dx_1}{dt} + "
             "\\frac{\\partial f}{\\partial x_2}\\frac{dx_2}{dt}"
             f" = ({a1:.4f})({b1:.4f}) + ({a2:.4f})({b2:.4f}) = {a1 * b1:.4f} {sign} {abs(a2 * b2):.4f} = {total:.4f}$"
-            f" &nbsp; (5.49)<br>$\\frac{{df}}{{dt}} = {sp.latex(self._derivative())}$")
+            f" &nbsp; (5.49)<br>$\\frac{{df}}{{dt}} = {self._derivative_latex()}$")
 
     def _derivative(self) -> sp.Expr:
         if getattr(self, "_derivative_for", None) is not self.model:
             self._derivative_cache = self.model.simplified_derivative()
+            self._derivative_text = sp.latex(self._derivative_cache)
             self._derivative_for = self.model
         return self._derivative_cache
+
+    def _derivative_latex(self) -> str:
+        """df/dt as LaTeX (printed once per model, not on every move)."""
+        self._derivative()
+        return self._derivative_text
 
 
 # -- Jacobian explorer ---------------------------------------------------------------------------
@@ -518,8 +559,18 @@ class JacobianExplorer(Explorer):
         self.values: dict = {}
         for name in ("map", "f1", "f2"):
             c[name].observe(self._on_map, names="value")
-        _freeze_layout(self, {self.ratio_axes: (-1000.0, 1000.0)})
+        a, r = self.artists, self.convergence
+        # Moves repaint the square, its images and the convergence panel (with the spines, which a full draw
+        # paints over the |det J| line); the panel's y-limits change only now and then (then: a full draw).
+        self.blit_artists = _draw_order([*(a[k] for k in ("square", "square_b1", "square_b2", "corner", "image",
+                                                          "image_b1", "image_b2", "linear", "image_corner")),
+                                         *self.ratio_axes.spines.values(), r["det"], r["ratio"], r["current"]])
         self._connect(skip=("map", "f1", "f2"))
+
+    def freeze_layout(self) -> None:
+        """Lay the figure out once, leaving room for wide tick labels on the ratio's y-axis."""
+        with _wide_ticks(self.ratio_axes):
+            super().freeze_layout()
 
     def layout_controls(self) -> W.Widget:
         c = self.controls
@@ -586,6 +637,8 @@ class JacobianExplorer(Explorer):
         except ExpressionError as error:
             self.show_message(str(error))
             return
+        self.freeze_layout()  # new grid, limits and axis labels: lay out and draw everything once
+        self.invalidate()
         self.refresh()
 
     # -- update ---------------------------------------------------------------------------------
@@ -606,7 +659,10 @@ class JacobianExplorer(Explorer):
         linear = self.map.linear_image((px, py), size)
         update_square_map(self.artists, square, image, linear, self.n_per_side, flipped=det < 0)
         ratios = self.map.area_ratio((px, py), self.sizes, 16)
+        limits = self.ratio_axes.get_ylim()
         update_area_convergence(self.convergence, self.ratio_axes, self.sizes, ratios, det, size, ratio)
+        if self.ratio_axes.get_ylim() != limits:
+            self.invalidate()  # new tick labels on the ratio's y-axis
         self.values = {"J": J, "det": det, "ratio": ratio, "error": abs(abs(ratio) - abs(det)),
                        "square": square, "image": image, "linear": linear}
         orientation = ("方向反转 orientation reversed ($\\det J < 0$)" if det < 0 else

@@ -14,6 +14,8 @@ from widgets.plotting.matrices import (
     MosaicLayout,
     draw_jacobian,
     draw_tensor_mosaic,
+    select_in_jacobian,
+    select_in_mosaic,
     update_jacobian,
     update_tensor_mosaic,
 )
@@ -67,6 +69,9 @@ class MatrixGradientExplorer(Explorer):
         self.selected: dict = {}
         self._titled: tuple | None = None
         self._click = self.figure.canvas.mpl_connect("button_press_event", self._on_click)
+        # Moving the selection repaints only the four boxes; new shapes redraw the heat maps (a full draw).
+        m, j = self.mosaic_artists, self.jacobian_artists
+        self.blit_artists = [m["block"], m["entry"], j["row"], j["entry"]]
         self._connect()
 
     def layout_controls(self) -> W.Widget:
@@ -123,14 +128,18 @@ class MatrixGradientExplorer(Explorer):
         col = self._set_range("col", J.shape[1])
         f_index = tuple(int(v) for v in np.unravel_index(row - 1, case.f_shape))
         x_index = tuple(int(v) for v in np.unravel_index(col - 1, case.x_shape))
-        self.layout = MosaicLayout(case.f_shape, case.x_shape)
-        update_tensor_mosaic(self.mosaic_artists, case.tensor, self.layout, (f_index, x_index))
-        update_jacobian(self.jacobian_artists, J, (row - 1, col - 1))
         F, X = case.f_name, case.x_name
-        if (key, M, N) != self._titled:  # titles change only with the shapes
+        if (key, M, N) != self._titled:  # heat maps, cell lines and titles change only with the shapes
             self._titled = (key, M, N)
+            self.layout = MosaicLayout(case.f_shape, case.x_shape)
+            update_tensor_mosaic(self.mosaic_artists, case.tensor, self.layout, (f_index, x_index))
+            update_jacobian(self.jacobian_artists, J, (row - 1, col - 1))
             self.axes[0].set_title(rf"$\partial {F}/\partial {X}$: ${_times(case.f_shape + case.x_shape)}$", fontsize=10)
             self.axes[1].set_title(rf"Jacobian: ${J.shape[0]}\times{J.shape[1]}$", fontsize=10)
+            self.invalidate()
+        else:
+            select_in_mosaic(self.mosaic_artists, self.layout, (f_index, x_index))
+            select_in_jacobian(self.jacobian_artists, J.shape, (row - 1, col - 1))
         value = float(case.tensor[f_index + x_index])
         self.selected = {"row": row, "col": col, "f_index": f_index, "x_index": x_index, "value": value,
                          "error": error}

@@ -4,6 +4,8 @@ classified (seed 003), and the tangent plane and Taylor models of a surface with
 
 from __future__ import annotations
 
+import contextlib
+
 import ipywidgets as W
 import matplotlib.pyplot as plt
 import numpy as np
@@ -63,13 +65,38 @@ def _latex_matrix(M: np.ndarray) -> str:
     return f"\\begin{{bmatrix}} {rows} \\end{{bmatrix}}"
 
 
-def _freeze_layout(explorer: Explorer) -> None:
-    """Lay the figure out once with its constrained layout, then keep the positions: laying out
-    again on every move would cost more than drawing (call again after a change of function)."""
-    engine = getattr(explorer, "_layout_engine", None) or explorer.figure.get_layout_engine()
-    explorer._layout_engine = engine
-    engine.execute(explorer.figure)
-    explorer.figure.set_layout_engine("none")
+def _draw_order(artists) -> list:
+    """Return ``artists`` in the order a full draw paints them (by Axes, then zorder, then the order in
+    which the Axes holds them), so that blitting them over the background paints what a full draw paints."""
+    def key(artist):
+        ax = artist.axes
+        return (ax.figure.axes.index(ax), artist.get_zorder(), ax.get_children().index(artist))
+
+    return sorted(artists, key=key)
+
+
+@contextlib.contextmanager
+def _unannounced(ax):
+    """Change ``ax`` (its limits, a legend text) without marking the figure stale: the explorer repaints
+    the change itself (a full draw after ``invalidate()``), and a stale figure would make an interactive
+    backend draw everything a second time."""
+    callback, ax.stale_callback = ax.stale_callback, None
+    try:
+        yield
+    finally:
+        ax.stale_callback = callback
+
+
+@contextlib.contextmanager
+def _widest_y_ticks(ax):
+    """Give ``ax`` y-limits with about the widest tick labels it will show, for the duration (a layout
+    then leaves room for the tick labels of limits fitted later); restore the limits afterwards."""
+    saved = ax.get_ylim()
+    ax.set_ylim(*((1e-16, 1e4) if ax.get_yscale() == "log" else (-1000.0, 1000.0)))
+    try:
+        yield
+    finally:
+        ax.set_ylim(*saved)
 
 
 def _move_slider(slider: W.FloatSlider, lo: float, hi: float, value: float) -> None:
@@ -114,8 +141,19 @@ class HessianExplorer(Explorer):
             raise ValueError(message)   # an unusable f given in code is an error, not a message
         for name in ("function", "formula"):
             self.controls[name].observe(self._on_function, names="value")
+        # A move repaints only what follows the point: its marks on the map and the slices; the
+        # contours, critical points, titles and axes stay in the saved background. The slices' y-axis
+        # changes only when they leave it (or use a small part of it); then everything is drawn.
+        m, sl = self.map_artists, self.slice_artists
+        self.blit_artists = _draw_order([m["window"], m["model"], m["arrows"], m["point"], *m["eigen_labels"],
+                                         *(sl[k] for k in ("f1", "q1", "f2", "q2"))])
         self._connect(skip=("function", "formula"))
-        _freeze_layout(self)
+        self.invalidate()   # the layout was frozen after the first draw: draw everything on the next move
+
+    def freeze_layout(self) -> None:
+        """Lay the figure out once, leaving room for the widest tick labels of the slices' y-axis."""
+        with _widest_y_ticks(self.ax_slices):
+            super().freeze_layout()
 
     def layout_controls(self) -> W.Widget:
         c = self.controls
@@ -148,6 +186,15 @@ class HessianExplorer(Explorer):
         with house_style():
             update_critical_points(self.ax_map, self.map_artists, [(c.point[0], c.point[1], c.kind) for c in found])
         self.ax_map.set_title(f"$f(x,y)={sp.latex(expression)}$", fontsize=11)
+        w = self.window_fraction * max(self.xlim[1] - self.xlim[0], self.ylim[1] - self.ylim[0])
+        self.ax_slices.set_xlim(-w, w)   # the slices' t-range changes with the function only
+        self._fresh_view = True          # and their y-limits are fitted afresh
+
+    def _show_function(self) -> None:
+        """After a new function (contours, critical points, title, limits): lay out again, draw everything."""
+        self.freeze_layout()
+        self.invalidate()
+        self.refresh()
 
     def _on_function(self, change) -> None:
         if self._busy:
@@ -162,11 +209,9 @@ class HessianExplorer(Explorer):
                 _move_slider(self.controls["y"], *spec["ylim"], spec["point"][1])
             finally:
                 self._busy = False
-            self.refresh()
-            _freeze_layout(self)
+            self._show_function()
         elif change["new"].strip() and self._apply_formula(change["new"]):
-            self.refresh()
-            _freeze_layout(self)
+            self._show_function()
 
     def _apply_formula(self, text: str | None, expression: sp.Expr | None = None, point=None) -> bool:
         """Parse a typed f(x, y); on failure show the message, keep the last good picture, return False."""
@@ -211,7 +256,13 @@ class HessianExplorer(Explorer):
             u = eigenvectors[:, i]
             f_slices.append(self.model(p[0] + t * u[0], p[1] + t * u[1]) - f0)
             q_slices.append(float(g @ u) * t + 0.5 * eigenvalues[i] * t ** 2)
-        update_eigen_slices(self.slice_artists, t, f_slices, q_slices, self.ax_slices)
+        limits = self.ax_slices.get_ylim()
+        with _unannounced(self.ax_slices):   # new y-limits are drawn in full just below, not twice
+            update_eigen_slices(self.slice_artists, t, f_slices, q_slices, self.ax_slices,
+                                keep_view=not self._fresh_view)
+        self._fresh_view = False
+        if self.ax_slices.get_ylim() != limits:
+            self.invalidate()                # new tick labels: draw everything once
         definiteness = describe_definiteness(eigenvalues)
         gradient_zero = float(np.linalg.norm(g)) <= 1e-8 * max(1.0, abs(float(f0)))
         self.state = {"point": p, "value": float(f0), "gradient": g, "hessian": H, "eigenvalues": eigenvalues,
@@ -231,9 +282,10 @@ class LinearizationExplorer(Explorer):
     """A surface with its tangent plane T_1 (5.148) and the Taylor model T_k (Def. 5.8) at a movable
     point, and max |f - T_k| on circles of radius r on log-log axes, next to slopes 2 and 3.
 
-    The surface is drawn once; a move only gives the plane and the model new vertices
-    (``Poly3DCollection.set_verts``) and the error curves new data. Measured times per move are
-    in ``benchmarks/cases_surfaces.py``.
+    The surface is drawn once and stays in the saved background; a move gives the plane and the
+    model new vertices (``Poly3DCollection.set_verts``) and the error curves new data, and only
+    these are redrawn over the background (blitting). Measured times per move are in
+    ``benchmarks/cases_surfaces.py``.
     """
 
     grid_size = 31
@@ -287,8 +339,23 @@ class LinearizationExplorer(Explorer):
         self.error_artists = draw_taylor_errors(self.ax_error, self.radii, orders, slopes=(2, 3))
         self.errors: dict = {}
         self.slopes: dict = {}
+        # A move repaints only the plane, the model, the point and the error curves; the surface, the
+        # axes and the legends (costly text; the curves rarely reach the upper left corners where the
+        # legends sit) stay in the saved background. The error axis changes only when the curves
+        # leave it (or use a small part of it), and the 3-D legend names the order: then everything
+        # is drawn. A rotation of the 3-D view by the mouse draws everything, and the background is
+        # saved again.
+        a = self.model_artists
+        self.blit_artists = _draw_order([a["plane"], a["model"], a["point"], *self.error_artists.values()])
+        self._fresh_view = True
+        self._shown_order = None
         self._connect()
-        _freeze_layout(self)
+        self.invalidate()   # the layout was frozen after the first draw: draw everything on the next move
+
+    def freeze_layout(self) -> None:
+        """Lay the figure out once, leaving room for the widest tick labels of the error axis."""
+        with _widest_y_ticks(self.ax_error):
+            super().freeze_layout()
 
     def _models(self, p: np.ndarray, order: int, tensors=None):
         """Return the patch grid, T_1 and T_order on it, and the point on the surface."""
@@ -309,10 +376,20 @@ class LinearizationExplorer(Explorer):
         if not all(np.all(np.isfinite(t)) for t in tensors):
             raise ExplorerMessage("f 在这一点没有定义或不可导（f is undefined or not differentiable here）")
         Xl, Yl, Z1, Zk, p3 = self._models(p, order, tensors)
-        update_local_models_3d(self.model_artists, Xl, Yl, Z1, Zk, p3, self.zlim, order)
+        with _unannounced(self.ax3d):        # a new order (in the legend) is drawn in full just below
+            update_local_models_3d(self.model_artists, Xl, Yl, Z1, Zk, p3, self.zlim, order)
+        if order != self._shown_order:
+            self._shown_order = order
+            self.invalidate()
         orders = tuple(range(1, self.model.order_limit + 1))
         self.errors = self.model.errors(p, self.radii, orders)
-        self.slopes = update_taylor_errors(self.error_artists, self.radii, self.errors, order, self.ax_error)
+        limits = self.ax_error.get_ylim()
+        with _unannounced(self.ax_error):    # new y-limits are drawn in full just below, not twice
+            self.slopes = update_taylor_errors(self.error_artists, self.radii, self.errors, order, self.ax_error,
+                                               keep_view=not self._fresh_view)
+        self._fresh_view = False
+        if self.ax_error.get_ylim() != limits:
+            self.invalidate()                # new tick labels: draw everything once
         f0, g = float(tensors[0]), tensors[1]
         fitted = ", ".join(f"$T_{k}$: {s:.2f}" if np.isfinite(s) else f"$T_{k}$: exact"
                            for k, s in self.slopes.items())

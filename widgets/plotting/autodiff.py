@@ -8,12 +8,17 @@ place, so an explorer walking through a trace never re-plots.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from typing import Mapping, Sequence
 
+import matplotlib as mpl
 import numpy as np
 from matplotlib.axes import Axes
+from matplotlib.colors import to_rgba
+from matplotlib.font_manager import findfont, get_font
 from matplotlib.patches import FancyArrowPatch
 from matplotlib.text import Text
+from matplotlib.transforms import Affine2D
 
 from widgets.autodiff import Trace
 from widgets.plotting.style import COLORS, house_style
@@ -128,23 +133,230 @@ class EdgeArrow(FancyArrowPatch):
         super().draw(renderer)
 
 
+# -- text drawn from cached rasters ---------------------------------------------------------------
+class _RasterCache:
+    """Text rasterized once by matplotlib's own Agg renderer: whole lines (mathtext, labels) and single
+    glyphs, from which lines of changing numbers are composed.
+
+    Each entry is an alpha mask with the offset of its top-left pixel from the pen (left end of the
+    baseline, y downwards) and the line's or glyph's width in pixels.
+    """
+
+    #: Lines kept: composed lines of glyphs (least recently used dropped first) and whole lines.
+    max_composed = 2048
+
+    def __init__(self):
+        self.lines: dict = {}
+        self.glyphs: dict = {}
+        self.metrics: dict = {}
+        self.composed: OrderedDict = OrderedDict()
+
+    @staticmethod
+    def _context(prop, dpi: float) -> tuple:
+        rc = mpl.rcParams
+        return (hash(prop), float(dpi), rc["mathtext.fontset"], rc["text.hinting"], rc["text.hinting_factor"])
+
+    @staticmethod
+    def _render(text: str, prop, dpi: float, ismath: bool, width: float, height: float, baseline: float):
+        """Return (mask, dx, dy) of ``text`` drawn with its pen at an integer pixel."""
+        from matplotlib.backends.backend_agg import RendererAgg
+
+        pad = 4
+        scratch = RendererAgg(int(np.ceil(width)) + 2 * pad, int(np.ceil(height)) + 2 * pad, dpi)
+        gc = scratch.new_gc()
+        gc.set_foreground("black")
+        pen = (pad, pad + int(np.ceil(baseline)))
+        scratch.draw_text(gc, pen[0], pen[1], text, prop, 0, ismath=ismath)
+        gc.restore()
+        alpha = np.asarray(scratch.buffer_rgba())[..., 3]
+        rows, cols = np.nonzero(alpha.any(axis=1))[0], np.nonzero(alpha.any(axis=0))[0]
+        if rows.size == 0:
+            return np.zeros((0, 0), np.uint8), 0, 0
+        mask = alpha[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1].copy()
+        return mask, int(cols[0] - pen[0]), int(rows[0] - pen[1])
+
+    def font_height(self, renderer, prop) -> tuple[float, float, float]:
+        """Return the ascent, descent and line gap of the font in pixels (the line metrics ``Text`` uses)."""
+        key = self._context(prop, renderer.dpi)
+        if key not in self.metrics:
+            font = get_font(findfont(prop))
+            for table_name, gap, ascent, descent in (("OS/2", "sTypoLineGap", "sTypoAscender", "sTypoDescender"),
+                                                     ("hhea", "lineGap", "ascent", "descent")):
+                table = font.get_sfnt_table(table_name)
+                if table is not None:
+                    scale = prop.get_size_in_points() * renderer.dpi / 72 / font.get_sfnt_table("head")["unitsPerEm"]
+                    self.metrics[key] = (table[ascent] * scale, -table[descent] * scale, table[gap] * scale)
+                    break
+            else:
+                _, h, d = renderer.get_text_width_height_descent("lp", prop, ismath=False)
+                self.metrics[key] = (h - d, d, 0.0)
+        return self.metrics[key]
+
+    def line(self, renderer, text: str, prop, ismath) -> tuple:
+        """Return (mask, dx, dy, width, height, descent) of a whole line, rasterized once."""
+        key = (text, ismath, self._context(prop, renderer.dpi))
+        if key not in self.lines:
+            w, h, d = renderer.get_text_width_height_descent(text, prop, ismath=ismath)
+            size = prop.get_size_in_points() * renderer.dpi / 72
+            mask, dx, dy = self._render(text, prop, renderer.dpi, ismath, w + size, h + size, h - d + size / 2)
+            if len(self.lines) >= self.max_composed:
+                self.lines.clear()
+            self.lines[key] = (mask, dx, dy, w, h, d)
+        return self.lines[key]
+
+    def glyph(self, renderer, char: str, prop, context: tuple) -> tuple:
+        """Return (mask, dx, dy, advance) of one character, rasterized once."""
+        key = (char, context)
+        if key not in self.glyphs:
+            from matplotlib.backends.backend_agg import get_hinting_flag
+
+            size = prop.get_size_in_points() * renderer.dpi / 72
+            font = get_font(findfont(prop))
+            font.set_size(prop.get_size_in_points(), renderer.dpi)
+            if char == " " or font.get_char_index(ord(char)):
+                advance = font.load_char(ord(char), flags=get_hinting_flag()).horiAdvance / 64
+            else:  # not in the first font: the renderer falls back to another one
+                advance = renderer.get_text_width_height_descent(char, prop, ismath=False)[0]
+            mask, dx, dy = self._render(char, prop, renderer.dpi, False, 2.5 * size, 2 * size, 1.5 * size)
+            self.glyphs[key] = (mask, dx, dy, advance)
+        return self.glyphs[key]
+
+    def plain(self, renderer, text: str, prop) -> tuple:
+        """Return (mask, dx, dy, width) of a line of plain text composed of cached glyphs.
+
+        Each glyph sits at the nearest pixel to its pen position; overlapping edges combine as
+        drawing one glyph over the other would.
+        """
+        context = self._context(prop, renderer.dpi)
+        key = (text, context)
+        if key in self.composed:
+            self.composed.move_to_end(key)
+            return self.composed[key]
+        placed, x = [], 0.0
+        for char in text:
+            mask, dx, dy, advance = self.glyph(renderer, char, prop, context)
+            if mask.size:
+                placed.append((mask, round(x) + dx, dy))
+            x += advance
+        if not placed:
+            entry = (np.zeros((0, 0), np.uint8), 0, 0, x)
+        else:
+            left = min(c for _, c, _ in placed)
+            top = min(r for _, _, r in placed)
+            right = max(c + m.shape[1] for m, c, _ in placed)
+            bottom = max(r + m.shape[0] for m, _, r in placed)
+            coverage = np.zeros((bottom - top, right - left))
+            for mask, c, r in placed:
+                region = coverage[r - top:r - top + mask.shape[0], c - left:c - left + mask.shape[1]]
+                alpha = mask / 255.0
+                region += alpha * (1.0 - region)
+            entry = (np.round(coverage * 255).astype(np.uint8), left, top, x)
+        self.composed[key] = entry
+        if len(self.composed) > self.max_composed:
+            self.composed.popitem(last=False)
+        return entry
+
+
+_RASTERS = _RasterCache()
+
+
+def _paste(renderer, gc, mask: np.ndarray, left: int, top: int, rgba) -> None:
+    """Draw an alpha mask in one colour with its top-left pixel at (left, top) (display pixels, y upwards)."""
+    if mask.size == 0:
+        return
+    image = np.empty(mask.shape + (4,), np.uint8)
+    image[..., :3] = np.round(np.asarray(rgba[:3]) * 255).astype(np.uint8)
+    image[..., 3] = mask if rgba[3] >= 1 else np.round(mask * rgba[3]).astype(np.uint8)
+    renderer.draw_image(gc, left, top - mask.shape[0], image[::-1])  # draw_image's rows go upwards
+
+
+class RasterText(Text):
+    """A ``Text`` (centred lines, optional box) drawn from rasters cached by ``_RasterCache``.
+
+    Lines with mathtext are rasterized once as a whole; other lines (e.g. "c = 2.718") are composed
+    from cached glyphs, so a changing number costs a few array copies instead of a text layout and
+    a glyph rendering. The picture matches ``Text`` up to sub-pixel glyph positions. Only what the
+    computation graph uses is supported: no rotation, no TeX; anything else is drawn by ``Text``.
+    """
+
+    def _simple(self, renderer) -> bool:
+        return (hasattr(renderer, "draw_image") and hasattr(renderer, "get_text_width_height_descent")
+                and self.get_rotation() == 0 and not self.get_usetex() and self.get_path_effects() == []
+                and (self.get_horizontalalignment(), self.get_verticalalignment()) == ("center", "center"))
+
+    def _lines(self, renderer):
+        """Return per line (mask, dx, dy, width, ascent, descent); plain lines measured on their mask."""
+        prop = self.get_fontproperties()
+        out = []
+        for line in self.get_text().split("\n"):
+            clean, ismath = self._preprocess_math(line)
+            if ismath:
+                mask, dx, dy, w, h, d = _RASTERS.line(renderer, clean, prop, ismath)
+                out.append((mask, dx, dy, w, h - d, d))
+            else:
+                mask, dx, dy, w = _RASTERS.plain(renderer, clean, prop)
+                out.append((mask, dx, dy, w, -dy if mask.size else 0.0, mask.shape[0] + dy if mask.size else 0.0))
+        return out
+
+    def draw(self, renderer) -> None:
+        if renderer is None or not self.get_visible() or self.get_text() == "":
+            return
+        if not self._simple(renderer):
+            return super().draw(renderer)
+        lines = self._lines(renderer)
+        # The layout of Text._get_layout (matplotlib 3.11): with a fixed line spacing every line is
+        # linespacing * (font ascent + descent) high, its own ascent and descent centred in it.
+        min_ascent, min_descent, gap = _RASTERS.font_height(renderer, self.get_fontproperties())
+        gap = gap if len(lines) > 1 else 0.0
+        baselines, y = [], 0.0
+        for _, _, _, _, a, d in lines:
+            if self._linespacing == "normal":
+                a, d = max(a, min_ascent) + gap / 2, max(d, min_descent) + gap / 2
+            else:
+                leading = self._linespacing * (min_ascent + min_descent) - (a + d)
+                a, d = a + leading / 2, d + leading / 2
+            y -= a
+            baselines.append(y)
+            y -= d
+        width, height = max(line[3] for line in lines), -y
+        posx, posy = self.get_transform().transform(self.get_unitless_position())
+        left, top = posx - width / 2, posy + height / 2
+        renderer.open_group("text", self.get_gid())
+        if self._bbox_patch:
+            self._bbox_patch.set_bounds(0.0, 0.0, width, height)
+            self._bbox_patch.set_transform(Affine2D().translate(left, top - height))
+            self._bbox_patch.set_mutation_scale(renderer.points_to_pixels(self.get_size()))
+            self._bbox_patch.draw(renderer)
+        gc = renderer.new_gc()
+        self._set_gc_clip(gc)
+        rgba = to_rgba(self.get_color(), self.get_alpha())  # the alpha goes into the mask, once
+        for (mask, dx, dy, w, _, _), base in zip(lines, baselines):
+            pen_x, pen_y = round(left + (width - w) / 2), round(top + base)
+            _paste(renderer, gc, mask, pen_x + dx, pen_y - dy, rgba)
+        gc.restore()
+        renderer.close_group("text")
+        self.stale = False
+
+
 def draw_graph(ax: Axes, labels: Sequence[str], edges: Sequence[tuple[int, int]], positions,
                fontsize: float = 10, edge_color: str = COLORS["axis"], box_color: str = "#B0B0B0",
-               bends: Mapping[tuple[int, int], float] | None = None) -> dict:
+               bends: Mapping[tuple[int, int], float] | None = None, cached: bool = False) -> dict:
     """Draw nodes as text boxes at ``positions`` and edges as arrows between them; return the artists.
 
     Returns ``{"nodes": [Text], "edges": {(i, j): EdgeArrow}}``. Boxes are drawn before
-    arrows, so each arrow starts and ends on the boxes' current outlines.
+    arrows, so each arrow starts and ends on the boxes' current outlines. ``cached`` draws the
+    node texts from cached rasters (``RasterText``: fast to redraw when only numbers change).
     """
     positions = np.asarray(positions, dtype=np.float64)
     bends = dict(bends or {})
     with house_style():
         nodes = []
         for label, (x, y) in zip(labels, positions):
-            nodes.append(ax.text(x, y, label, ha="center", va="center", fontsize=fontsize, zorder=2,
-                                 linespacing=1.5,
-                                 bbox=dict(boxstyle="round,pad=0.45", facecolor="white", edgecolor=box_color,
-                                           linewidth=1.2)))
+            kwargs = dict(ha="center", va="center", fontsize=fontsize, zorder=2, linespacing=1.5,
+                          bbox=dict(boxstyle="round,pad=0.45", facecolor="white", edgecolor=box_color,
+                                    linewidth=1.2))
+            nodes.append(ax.add_artist(RasterText(x, y, label, transform=ax.transData, clip_on=False, **kwargs))
+                         if cached else ax.text(x, y, label, **kwargs))
             nodes[-1].set_in_layout(False)  # the limits frame the boxes; the layout engine need not measure them
         arrows = {}
         for i, j in edges:
@@ -188,11 +400,13 @@ def graph_fontsize(n_layers: int, n_rows: int) -> float:
     return float(np.clip(min(54.0 / max(n_layers, 1), 30.0 / max(n_rows, 1)), 6.0, 10.0))
 
 
-def draw_computation_graph(ax: Axes, trace: Trace, step: int | None = None, fontsize: float | None = None) -> dict:
+def draw_computation_graph(ax: Axes, trace: Trace, step: int | None = None, fontsize: float | None = None,
+                           cached: bool = False) -> dict:
     """Draw the computation graph of a trace (Fig. 5.11) with each node's value and adjoint; return the artists.
 
     ``step`` (default: the last, 2N) chooses how much of the forward and backward pass is shown,
-    see :meth:`widgets.autodiff.Trace.state`.
+    see :meth:`widgets.autodiff.Trace.state`. ``cached`` draws the node texts from cached rasters
+    (for an explorer that redraws the graph on every move).
     """
     parents = [row.parents for row in trace.rows]
     positions = layered_layout(parents)
@@ -202,7 +416,7 @@ def draw_computation_graph(ax: Axes, trace: Trace, step: int | None = None, font
     edges = sorted({(p, row.index) for row in trace.rows for p in row.parents}, key=lambda e: (e[1], e[0]))
     bends = {(p, c): _bend(positions, p, c) for p, c in edges}
     artists = draw_graph(ax, [d for d, _, _ in _node_texts(trace)], edges, positions, fontsize=fontsize,
-                         bends=bends)
+                         bends=bends, cached=cached)
     artists["positions"] = positions
     artists["structure"] = [(row.op, row.parents) for row in trace.rows]
     _frame(ax, positions, margin=(0.55, 0.3 + 0.1 * n_rows))

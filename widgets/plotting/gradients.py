@@ -50,6 +50,42 @@ def lean_ticks(*axes: Axes, nbins: int = 4) -> None:
                 axis.set_minor_locator(NullLocator())
 
 
+def round_up(value: float) -> float:
+    """Return the smallest number 1, 2, 2.5 or 5 times a power of ten that is >= ``value`` (> 0)."""
+    magnitude = 10.0 ** np.floor(np.log10(value))
+    return float(next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= value * (1 - 1e-12)))
+
+
+def steady_top(needed: float, current: float, shrink: float = 3.0) -> float:
+    """Return the upper y-limit of a symmetric view that must reach ``needed``: the ``current`` one while it
+    reaches it and is less than ``shrink`` times too large, else the next round value (see ``round_up``).
+
+    A view that keeps its limits during a drag keeps its tick labels, so only the data are repainted.
+    """
+    return current if needed <= current < shrink * needed else round_up(needed)
+
+
+def steady_limits(current: tuple[float, float], lo: float, hi: float, floor: float | None = None,
+                  fill: tuple[float, float] = (0.4, 0.65)) -> tuple[float, float]:
+    """Return y-limits showing [lo, hi] (cut at ``floor``, if given): the ``current`` ones while they contain
+    it and it spans at least ``fill[0]`` of them; otherwise limits it spans ``fill[1]`` of, centred on it
+    (but never below ``floor``).
+
+    A view that keeps its limits during a drag keeps its tick labels, so only the data are repainted.
+    """
+    if floor is not None:
+        lo = max(lo, floor)
+    if not hi - lo > 1e-12 * max(1.0, abs(lo), abs(hi)):  # a single value: show it in a unit-wide view
+        lo, hi = lo - 0.5, hi + 0.5
+        lo = lo if floor is None else max(lo, floor)
+    a, b = current
+    if a <= lo and hi <= b and hi - lo >= fill[0] * (b - a):
+        return (float(a), float(b))
+    centre, half = (lo + hi) / 2, (hi - lo) / (2 * fill[1])
+    bottom = centre - half if floor is None else max(centre - half, floor)
+    return (float(bottom), float(centre + half))
+
+
 def _arrow(ax: Axes, color: str, label: str = "_arrow", width: float = 0.012, zorder: int = 6):
     """Return a one-arrow quiver drawn in data units (move it with set_offsets and set_UVC)."""
     return ax.quiver([0.0], [0.0], [0.0], [0.0], angles="xy", scale_units="xy", scale=1, color=color,
@@ -193,7 +229,8 @@ def draw_directional_profile(ax: Axes) -> dict:
 def update_directional_profile(artists: Mapping, ax: Axes, thetas: np.ndarray, values: np.ndarray, theta: float,
                                exact: float, fd: float, theta_ascent: float | None, slope_max: float) -> None:
     """Move the profile of ``draw_directional_profile``: the curve, the current angle, the two
-    derivative values and the extremes at theta_ascent and theta_ascent + pi."""
+    derivative values and the extremes at theta_ascent and theta_ascent + pi. The y-limits +-top change
+    only when the curve leaves them or becomes small in them (``steady_top``)."""
     artists["curve"].set_data(thetas, _finite(values))
     artists["current"].set_data([theta], [exact])
     artists["fd"].set_data([theta], [fd])
@@ -203,8 +240,9 @@ def update_directional_profile(artists: Mapping, ax: Axes, thetas: np.ndarray, v
     else:
         ends = np.mod([theta_ascent, theta_ascent + np.pi], 2 * np.pi)
         artists["extremes"].set_data(ends, [slope_max, -slope_max])
-    top = max(1.15 * slope_max, 1e-3)
-    ax.set_ylim(-top, top)
+    top = steady_top(max(1.15 * slope_max, 1e-3), ax.get_ylim()[1])
+    if ax.get_ylim() != (-top, top):
+        ax.set_ylim(-top, top)
 
 
 # -- the chain rule along a path (5.49, Example 5.8) ---------------------------------------------
@@ -421,7 +459,8 @@ def draw_area_convergence(ax: Axes, sizes: np.ndarray) -> dict:
 
 def update_area_convergence(artists: Mapping, ax: Axes, sizes: np.ndarray, ratios: np.ndarray, det: float,
                             size: float, ratio: float) -> None:
-    """Move the measured ratios, the |det J| line and the current size's mark; re-frame the y-axis."""
+    """Move the measured ratios, the |det J| line and the current size's mark; re-frame the y-axis when the
+    values leave the view or become small in it (``steady_limits``)."""
     ratios = np.abs(_finite(ratios))
     artists["ratio"].set_data(sizes, ratios)
     artists["det"].set_ydata([abs(det), abs(det)])
@@ -429,7 +468,9 @@ def update_area_convergence(artists: Mapping, ax: Axes, sizes: np.ndarray, ratio
     values = np.concatenate([ratios[np.isfinite(ratios)], [abs(det)]])
     lo, hi = float(values.min()), float(values.max())
     pad = max(0.1 * (hi - lo), 0.05 * max(abs(det), 0.2))
-    ax.set_ylim(max(lo - pad, 0.0) if lo >= 0 else lo - pad, hi + pad)
+    limits = steady_limits(ax.get_ylim(), lo - pad, hi + pad, floor=0.0 if lo >= 0 else None)
+    if ax.get_ylim() != limits:
+        ax.set_ylim(*limits)
 
 
 def draw_basis_map(ax_in: Axes, ax_out: Axes, J, labels=("b", "c")) -> dict:

@@ -222,19 +222,25 @@ def update_tensor_mosaic(artists: Mapping, T, layout: MosaicLayout, selected: tu
     outlines, cells = mosaic_segments(layout)
     artists["outlines"].set_segments(outlines)
     artists["cells"].set_segments(cells)
+    select_in_mosaic(artists, layout, selected)
+    return data
+
+
+def select_in_mosaic(artists: Mapping, layout: MosaicLayout, selected: tuple[Index, Index] | None) -> None:
+    """Box the selected (outer, inner) entry of a drawn mosaic and its slice (None hides the boxes);
+    only the two boxes change."""
     if selected is None:
         artists["block"].set_visible(False)
         artists["entry"].set_visible(False)
-    else:
-        outer, inner = selected
-        r0, c0 = layout.block_origin(outer)
-        br, bc = layout.block
-        artists["block"].set_bounds(c0 - 0.5, r0 - 0.5, bc, br)
-        r, c = layout.position(outer, inner)
-        artists["entry"].set_bounds(c - 0.5, r - 0.5, 1, 1)
-        artists["block"].set_visible(True)
-        artists["entry"].set_visible(True)
-    return data
+        return
+    outer, inner = selected
+    r0, c0 = layout.block_origin(outer)
+    br, bc = layout.block
+    artists["block"].set_bounds(c0 - 0.5, r0 - 0.5, bc, br)
+    r, c = layout.position(outer, inner)
+    artists["entry"].set_bounds(c - 0.5, r - 0.5, 1, 1)
+    artists["block"].set_visible(True)
+    artists["entry"].set_visible(True)
 
 
 def draw_jacobian(ax: Axes, J, vmax: float | None = None, annotate: bool = False, fmt: str = ".2g") -> dict:
@@ -268,12 +274,18 @@ def update_jacobian(artists: Mapping, J, selected: tuple[int, int] | None = None
     _frame(image.axes, J.shape)
     artists["cells"].set_segments(_cell_lines(0, 0, *J.shape))
     artists["outlines"].set_segments(_box(0, 0, *J.shape))
+    select_in_jacobian(artists, J.shape, selected)
+
+
+def select_in_jacobian(artists: Mapping, shape: tuple[int, int], selected: tuple[int, int] | None) -> None:
+    """Box the selected (row, column) entry of a drawn Jacobian of ``shape`` and its row (None hides the
+    boxes); only the two boxes change."""
     if selected is None:
         artists["row"].set_visible(False)
         artists["entry"].set_visible(False)
         return
     r, c = selected
-    artists["row"].set_bounds(-0.5, r - 0.5, J.shape[1], 1)
+    artists["row"].set_bounds(-0.5, r - 0.5, shape[1], 1)
     artists["entry"].set_bounds(c - 0.5, r - 0.5, 1, 1)
     artists["row"].set_visible(True)
     artists["entry"].set_visible(True)

@@ -46,6 +46,27 @@ def _finite(values) -> np.ndarray:
     return values
 
 
+def _fit_ylim(ax: Axes, data: tuple[float, float], limits: tuple[float, float], keep: bool) -> None:
+    """Set the y-limits of ``ax`` to ``limits`` (the data range ``data`` with some room).
+
+    With ``keep``, the current limits stay while they still hold ``data`` and are less than three
+    times as wide as ``limits`` (measured in decades on a log axis); when they must change, they get
+    half as much room again (``limits`` widened 1.5 times about their middle). A moving point then
+    seldom changes the axis, so the axis can stay in a saved background while the curves move.
+    """
+    log = ax.get_yscale() == "log"
+    to, back = (np.log10, lambda v: 10.0 ** v) if log else ((lambda v: v), (lambda v: v))
+    lo, hi = to(np.asarray(limits, dtype=np.float64))
+    if keep:
+        now_lo, now_hi = sorted(to(np.asarray(ax.get_ylim(), dtype=np.float64)))
+        d_lo, d_hi = to(np.asarray(data, dtype=np.float64))
+        if now_lo <= d_lo and d_hi <= now_hi and now_hi - now_lo < 3 * (hi - lo):
+            return
+        middle, half = (lo + hi) / 2, 0.75 * (hi - lo)
+        lo, hi = middle - half, middle + half
+    ax.set_ylim(float(back(lo)), float(back(hi)))
+
+
 def quantile_levels(Z, count: int = 16) -> np.ndarray:
     """Return up to ``count`` increasing contour levels at evenly spaced quantiles of the finite values of Z.
 
@@ -179,8 +200,9 @@ def draw_eigen_slices(ax: Axes) -> dict:
 
 
 def update_eigen_slices(artists: Mapping, t: np.ndarray, f_slices: Sequence[np.ndarray],
-                        q_slices: Sequence[np.ndarray], ax: Axes | None = None) -> None:
-    """Move the slices of ``draw_eigen_slices``; with ``ax``, fit the view to them."""
+                        q_slices: Sequence[np.ndarray], ax: Axes | None = None, keep_view: bool = False) -> None:
+    """Move the slices of ``draw_eigen_slices``; with ``ax``, fit the view to them (with ``keep_view``,
+    keep the current y-limits while they hold the slices and are not much too wide)."""
     for i in (1, 2):
         artists[f"f{i}"].set_data(t, _finite(f_slices[i - 1]))
         artists[f"q{i}"].set_data(t, _finite(q_slices[i - 1]))
@@ -190,7 +212,7 @@ def update_eigen_slices(artists: Mapping, t: np.ndarray, f_slices: Sequence[np.n
         lo, hi = (float(values.min()), float(values.max())) if values.size else (-1.0, 1.0)
         pad = 0.12 * max(hi - lo, 1e-9)
         ax.set_xlim(float(t[0]), float(t[-1]))
-        ax.set_ylim(lo - pad, hi + 2.5 * pad)
+        _fit_ylim(ax, (lo, hi), (lo - pad, hi + 2.5 * pad), keep_view)
 
 
 # -- 3-D: surface, tangent plane and Taylor models ---------------------------------------------
@@ -251,7 +273,8 @@ def update_local_models_3d(artists: dict, Xl: np.ndarray, Yl: np.ndarray, Z1: np
                            point3, zlim, order: int = 2) -> None:
     """Move the plane and the model of ``draw_local_models_3d`` (``set_verts``); hide the model when None.
 
-    Heights are clipped to ``zlim`` so a steep model does not leave the box.
+    Heights are clipped to ``zlim`` so a steep model does not leave the box. The collections are
+    projected at once, so they can be redrawn alone over a saved background (blitting).
     """
     artists["plane_verts"] = grid_polygons(Xl, Yl, np.clip(_finite(Z1), *zlim))
     artists["plane"].set_verts(artists["plane_verts"])
@@ -265,6 +288,19 @@ def update_local_models_3d(artists: dict, Xl: np.ndarray, Yl: np.ndarray, Z1: np
         artists["model"].set_visible(True)
     artists["legend"].get_texts()[1].set_text(f"model $T_{order}$" if Zk is not None else "model (order 1: none)")
     artists["point"].set_data_3d([point3[0]], [point3[1]], [point3[2]])
+    _project(artists["plane"])
+    _project(artists["model"])
+
+
+def _project(collection: Poly3DCollection) -> None:
+    """Project a ``Poly3DCollection`` with its Axes' current view.
+
+    ``set_verts`` leaves the flat polygons empty until the next projection, which a full draw of the
+    Axes does; projecting now lets the collection be drawn on its own (blitted) with its new vertices.
+    The view is the one of the last full draw (before any draw there is none, and nothing to do).
+    """
+    if getattr(collection.axes, "M", None) is not None:
+        collection.do_3d_projection()
 
 
 # -- the Taylor error against the distance (log-log) --------------------------------------------
@@ -296,10 +332,13 @@ def draw_taylor_errors(ax: Axes, radii: np.ndarray, orders: Sequence[int] = (1, 
 
 
 def update_taylor_errors(artists: Mapping, radii: np.ndarray, errors: Mapping[int, np.ndarray],
-                         highlight: int | None = None, ax: Axes | None = None) -> dict[int, float]:
+                         highlight: int | None = None, ax: Axes | None = None,
+                         keep_view: bool = False) -> dict[int, float]:
     """Move the error curves; anchor the slope-s reference line on the curve of T_(s-1) at the largest radius.
 
-    Return the fitted log-log slope of each error curve over the radii where it is above rounding.
+    With ``ax``, fit the y-limits to the curves (with ``keep_view``, keep the current ones while they
+    hold the curves and are not much too wide). Return the fitted log-log slope of each error curve
+    over the radii where it is above rounding.
     """
     fitted: dict[int, float] = {}
     shown = []
@@ -321,7 +360,8 @@ def update_taylor_errors(artists: Mapping, radii: np.ndarray, errors: Mapping[in
         values = values[values > ERROR_FLOOR * 1.01]
         top = float(values.max()) * 5 if values.size else 1.0
         bottom = max(float(values.min()) / 5, ERROR_FLOOR / 2) if values.size else ERROR_FLOOR / 2
-        ax.set_ylim(bottom, max(top, bottom * 100))
+        data = (float(values.min()), float(values.max())) if values.size else (bottom, top)
+        _fit_ylim(ax, data, (bottom, max(top, bottom * 100)), keep_view)
     return fitted
 
 
@@ -347,7 +387,7 @@ def draw_linearization(ax: Axes, x: np.ndarray, fx: np.ndarray, x0: float, f0: f
 
 
 def draw_outer_product_matrix(ax: Axes, delta: np.ndarray) -> dict:
-    """Draw delta^2 = delta delta^T as an annotated matrix (5.153, Fig. 5.13a); return the artists."""
+    """Draw delta^2 = delta delta^T as an annotated matrix (Fig. 5.13a); return the artists."""
     delta = np.asarray(delta, dtype=np.float64)
     D2 = np.multiply.outer(delta, delta)
     limit = float(np.max(np.abs(D2))) or 1.0
@@ -367,7 +407,7 @@ def draw_outer_product_matrix(ax: Axes, delta: np.ndarray) -> dict:
 
 
 def draw_outer_product_tensor(ax, delta: np.ndarray) -> dict:
-    """Draw delta^3 = delta (x) delta (x) delta as a cube of coloured cells (5.154, Fig. 5.13b); return them."""
+    """Draw delta^3 = delta (x) delta (x) delta as a cube of coloured cells (Fig. 5.13b); return them."""
     import matplotlib as mpl
 
     delta = np.asarray(delta, dtype=np.float64)
