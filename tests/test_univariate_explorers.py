@@ -198,3 +198,20 @@ def test_explorer_displays_as_a_widget_with_a_static_png(explorers):
     import base64
 
     assert base64.b64decode(bundle["image/png"])[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.mark.parametrize("factory, moves", [
+    (secant_explorer, [("x0", 0.2), ("h", -0.4), ("x0", 2.1)]),
+    (taylor_explorer, [("n", 3), ("x0", 1.0), ("function", "eˣ"), ("n", 7)]),
+    (difference_error_explorer, [("h", 1e-9), ("x0", -1.0)]),
+])
+def test_blitted_moves_paint_what_a_full_redraw_paints(explorers, factory, moves):
+    e = explorers(factory)
+    e._repr_mimebundle_()  # displaying renders a static snapshot first
+    e.figure.canvas.draw()  # the browser's first full draw
+    for name, value in moves:
+        e.controls[name].value = value
+        e.flush()
+        blitted = np.asarray(e.figure.canvas.buffer_rgba()).copy()
+        e.figure.canvas.draw()
+        np.testing.assert_array_equal(blitted, np.asarray(e.figure.canvas.buffer_rgba()))

@@ -186,6 +186,7 @@ class Explorer:
             self.figure.savefig(buffer, format="png")
         finally:
             self._snapshotting = False
+            self._set_animated(True)  # else the next full draw would bake them into the background
             self._background = None  # the canvas buffer was reused: draw everything next time
         return buffer.getvalue()
 
