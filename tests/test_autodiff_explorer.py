@@ -1,7 +1,6 @@
 """autodiff_explorer driven through its controls: the graph of Example 5.14 / Fig. 5.11, the step walk,
 typed formulas and bad input; node texts checked against closed forms written here."""
 
-import io
 import math
 
 import matplotlib
@@ -10,7 +9,8 @@ import numpy as np
 import pytest
 import sympy as sp
 from hypothesis import given, settings, strategies as st
-from PIL import Image
+
+from pixels import assert_moves_repaint_like_full_redraws
 
 from widgets.explorers import AutodiffExplorer, autodiff_explorer
 from widgets.explorers.autodiff import EXAMPLE_5_14, MAX_NODES
@@ -217,41 +217,6 @@ def test_500_control_changes_do_not_leak_figures(explorer):
 
 
 # -- blitting: a move repaints what a full redraw paints ---------------------------------------
-def assert_moves_repaint_like_full_redraws(explorer, moves):
-    """Make each move (control, value, how: "blit" or "draw") and compare the canvas with two full
-    redraws of the same state.
-
-    ``canvas.draw()`` repaints everything and then, as after any full draw, the blitted artists on
-    top: equal pixels show the saved background was not stale (every change outside the blitted
-    artists invalidated it). ``snapshot_png()`` (savefig) draws every artist, none animated, in
-    z-order: equal pixels show the blitted artists are painted in the order a full draw paints
-    them. Both comparisons are exact (the same Agg renderer paints the same paths at the same
-    pixels). A blitted move must also leave the figure clean (not stale), or an interactive
-    backend would redraw everything anyway.
-    """
-    canvas = explorer.figure.canvas
-    draws = []
-    cid = canvas.mpl_connect("draw_event", draws.append)
-    try:
-        canvas.draw()
-        for name, value, how in moves:
-            before = len(draws)
-            explorer.controls[name].value = value
-            assert explorer.message == "", (name, value, explorer.message)
-            blitted = len(draws) == before
-            assert blitted == (how == "blit"), (name, value)
-            if blitted:
-                assert not explorer.figure.stale, (name, value)
-            shown = np.asarray(canvas.buffer_rgba()).copy()
-            canvas.draw()
-            np.testing.assert_array_equal(shown, np.asarray(canvas.buffer_rgba()), err_msg=f"{name}={value}")
-            saved = np.asarray(Image.open(io.BytesIO(explorer.snapshot_png())).convert("RGBA"))
-            np.testing.assert_array_equal(shown, saved, err_msg=f"{name}={value} (savefig)")
-            explorer.refresh()  # the snapshot dropped the saved background: draw everything once more
-    finally:
-        canvas.mpl_disconnect(cid)
-
-
 def test_x_and_step_moves_blit_the_graph(explorer):
     """Every move repaints the graph (nodes and edges) over the empty axes; a new formula draws everything."""
     assert explorer.blit_artists == [*explorer.artists["nodes"], *explorer.artists["edges"].values()]

@@ -1,7 +1,6 @@
 """The mosaic layout and heat-map helpers of section 5.4, and matrix_gradient_explorer driven through its
 controls and through synthetic mouse clicks; plotted data checked against closed forms written here."""
 
-import io
 import itertools
 
 import matplotlib.pyplot as plt
@@ -9,7 +8,8 @@ import numpy as np
 import pytest
 from hypothesis import given, strategies as st
 from matplotlib.backend_bases import MouseEvent
-from PIL import Image
+
+from pixels import assert_moves_repaint_like_full_redraws
 
 from widgets import plotting as wp
 from widgets.explorers import MatrixGradientExplorer, matrix_gradient_explorer
@@ -242,41 +242,6 @@ def test_displays_with_a_png_fallback(explorer):
 
 
 # -- blitting: a move repaints what a full redraw paints ---------------------------------------
-def assert_moves_repaint_like_full_redraws(explorer, moves):
-    """Make each move (control, value, how: "blit" or "draw") and compare the canvas with two full
-    redraws of the same state.
-
-    ``canvas.draw()`` repaints everything and then, as after any full draw, the blitted artists on
-    top: equal pixels show the saved background was not stale (every change outside the blitted
-    artists invalidated it). ``snapshot_png()`` (savefig) draws every artist, none animated, in
-    z-order: equal pixels show the blitted artists are painted in the order a full draw paints
-    them. Both comparisons are exact (the same Agg renderer paints the same paths at the same
-    pixels). A blitted move must also leave the figure clean (not stale), or an interactive
-    backend would redraw everything anyway.
-    """
-    canvas = explorer.figure.canvas
-    draws = []
-    cid = canvas.mpl_connect("draw_event", draws.append)
-    try:
-        canvas.draw()
-        for name, value, how in moves:
-            before = len(draws)
-            explorer.controls[name].value = value
-            assert explorer.message == "", (name, value, explorer.message)
-            blitted = len(draws) == before
-            assert blitted == (how == "blit"), (name, value)
-            if blitted:
-                assert not explorer.figure.stale, (name, value)
-            shown = np.asarray(canvas.buffer_rgba()).copy()
-            canvas.draw()
-            np.testing.assert_array_equal(shown, np.asarray(canvas.buffer_rgba()), err_msg=f"{name}={value}")
-            saved = np.asarray(Image.open(io.BytesIO(explorer.snapshot_png())).convert("RGBA"))
-            np.testing.assert_array_equal(shown, saved, err_msg=f"{name}={value} (savefig)")
-            explorer.refresh()  # the snapshot dropped the saved background: draw everything once more
-    finally:
-        canvas.mpl_disconnect(cid)
-
-
 def test_selection_moves_blit_the_boxes_and_new_shapes_redraw(explorer):
     """Row and column moves repaint only the four highlight boxes; shapes and examples redraw the heat maps."""
     m, j = explorer.mosaic_artists, explorer.jacobian_artists
