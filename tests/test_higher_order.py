@@ -283,7 +283,7 @@ def test_derivative_tensor_entries():
 
 
 def test_derivative_tensor_last_index_is_last_derivative():
-    """(5.173): D^3 f[:, :, j] = dH/dx_j, checked on a function whose third derivatives differ by index."""
+    """Example 5.15: D^3 f[:, :, j] = dH/dx_j, checked on a function whose third derivatives differ by index."""
     f = x ** 3 * y + x * y ** 4
     D3 = derivative_tensor(f, (x, y), 3)
     H = sp.hessian(f, (x, y))
@@ -302,11 +302,11 @@ def test_vector_field_hessian_is_m_by_n_by_n():
 def test_outer_powers_numpy():
     delta = np.array([1.0, 2.0, 3.0, 4.0])
     D2 = outer_power(delta, 2)
-    np.testing.assert_array_equal(D2, delta[:, None] * delta[None, :])             # (5.153)
+    np.testing.assert_array_equal(D2, delta[:, None] * delta[None, :])
     D3 = outer_power(delta, 3)
     assert D3.shape == (4, 4, 4)
     for i, j, k in [(0, 1, 2), (3, 3, 3), (2, 0, 1)]:
-        assert D3[i, j, k] == delta[i] * delta[j] * delta[k]                           # (5.154)
+        assert D3[i, j, k] == delta[i] * delta[j] * delta[k]
     assert outer_power(delta, 0) == 1.0
     np.testing.assert_array_equal(outer_power(delta, 1), delta)
     with pytest.raises(ValueError):
@@ -318,7 +318,7 @@ def test_outer_powers_sympy_and_contraction():
     D2 = outer_power([a, b], 2)
     assert D2.tolist() == [[a * a, a * b], [b * a, b * b]]
     H = sp.Array([[2, 2], [2, 12]])
-    # (5.158): D^2 f delta^2 = delta^T H delta
+    # D^2 f delta^2 = delta^T H delta
     assert sp.expand(contract(H, D2)) == sp.expand((sp.Matrix([[a, b]]) * sp.Matrix(H.tolist()) * sp.Matrix([a, b]))[0])
     rng = np.random.default_rng(0)
     Hn = rng.normal(size=(3, 3))
@@ -335,14 +335,14 @@ def test_example_5_15_numbers():
     f = x ** 2 + 2 * x * y + y ** 3
     assert EXAMPLE_5_15 == f
     at = {x: 1, y: 2}
-    assert f.subs(at) == 13                                                       # (5.161)
+    assert f.subs(at) == 13
     grad = derivative_tensor(f, (x, y), 1)
-    assert [grad[0].subs(at), grad[1].subs(at)] == [6, 14]                        # (5.162)-(5.164)
+    assert [grad[0].subs(at), grad[1].subs(at)] == [6, 14]
     H = hessian(f, (x, y))
-    assert H == sp.Matrix([[2, 2], [2, 6 * y]])                                   # (5.170)
-    assert H.subs(at) == sp.Matrix([[2, 2], [2, 12]])                             # (5.171)
+    assert H == sp.Matrix([[2, 2], [2, 6 * y]])
+    assert H.subs(at) == sp.Matrix([[2, 2], [2, 12]])
     D3 = derivative_tensor(f, (x, y), 3).subs(at)
-    assert sp.Matrix(2, 2, lambda a, b: D3[a, b, 0]) == sp.zeros(2, 2)           # (5.177)
+    assert sp.Matrix(2, 2, lambda a, b: D3[a, b, 0]) == sp.zeros(2, 2)
     assert sp.Matrix(2, 2, lambda a, b: D3[a, b, 1]) == sp.Matrix([[0, 0], [0, 6]])
     assert derivative_tensor(f, (x, y), 4).subs(at) == sp.Array.zeros(2, 2, 2, 2)
 
@@ -351,10 +351,10 @@ def test_example_5_15_terms():
     f = EXAMPLE_5_15
     T = taylor_terms(f, ("x", "y"), (1, 2), 3)
     assert T[0] == 13
-    assert sp.expand(T[1] - (6 * (x - 1) + 14 * (y - 2))) == 0                   # (5.165)
-    assert sp.expand(T[2] - ((x - 1) ** 2 + 2 * (x - 1) * (y - 2) + 6 * (y - 2) ** 2)) == 0   # (5.172c)
-    assert sp.expand(T[3] - (y - 2) ** 3) == 0                                    # (5.178)
-    # (5.179c) equals f exactly; degree 2 misses exactly the cubic term
+    assert sp.expand(T[1] - (6 * (x - 1) + 14 * (y - 2))) == 0
+    assert sp.expand(T[2] - ((x - 1) ** 2 + 2 * (x - 1) * (y - 2) + 6 * (y - 2) ** 2)) == 0
+    assert sp.expand(T[3] - (y - 2) ** 3) == 0
+    # degree 3 equals f exactly; degree 2 misses exactly the cubic term
     assert sp.expand(multivariate_taylor_polynomial(f, (x, y), (1, 2), 3) - f) == 0
     assert sp.expand(f - multivariate_taylor_polynomial(f, (x, y), (1, 2), 2) - (y - 2) ** 3) == 0
     assert taylor_term(f, (x, y), (1, 2), 4) == 0

@@ -3,8 +3,8 @@
 Pure math: numpy and sympy only. The layout is the book's (numerator layout): the gradient
 of f: R^n -> R is a row, and the k-th derivative D^k f(x0) is a k-th order tensor of shape
 (n, ..., n) whose last index is the variable differentiated last, so that
-D^3 f[:, :, j] = dH/dx_j as in (5.173)-(5.175). The k-th Taylor term is the full contraction
-of D^k f(x0) with the k-fold outer product delta^k = delta (x) ... (x) delta (5.153)-(5.155).
+D^3 f[:, :, j] = dH/dx_j (as in Example 5.15). The k-th Taylor term is the full contraction
+of D^k f(x0) with the k-fold outer product delta^k = delta (x) ... (x) delta (Defs. 5.7-5.8).
 """
 
 from __future__ import annotations
@@ -61,7 +61,7 @@ def vector_field_hessian(F: Sequence[sp.Expr], variables: Sequence) -> sp.Array:
 
 
 def outer_power(delta, k: int):
-    """Return delta^k = delta (x) ... (x) delta, the k-fold outer product (5.153)-(5.154); shape (n,)*k.
+    """Return delta^k = delta (x) ... (x) delta, the k-fold outer product (Fig. 5.13); shape (n,)*k.
 
     A numpy vector gives a numpy array; a sequence of sympy expressions gives a sympy Array.
     """
@@ -82,7 +82,7 @@ def outer_power(delta, k: int):
 
 
 def contract(tensor, power) -> sp.Expr | float:
-    """Return the full contraction sum_{i1..ik} T[i1..ik] P[i1..ik] of two tensors of equal shape (5.155)."""
+    """Return the full contraction sum_{i1..ik} T[i1..ik] P[i1..ik] of two tensors of equal shape (Def. 5.7)."""
     if isinstance(tensor, np.ndarray) or isinstance(power, np.ndarray):
         tensor, power = np.asarray(tensor, dtype=np.float64), np.asarray(power, dtype=np.float64)
         if tensor.shape != power.shape:
@@ -103,7 +103,7 @@ def _point(x0, n: int) -> list[sp.Expr]:
 
 
 def taylor_term(f: sp.Expr, variables: Sequence, x0, k: int, unevaluated: bool = False) -> sp.Expr:
-    """Return the k-th term D^k f(x0) delta^k / k! with delta = x - x0, as a sympy expression (5.151, 5.155).
+    """Return the k-th term D^k f(x0) delta^k / k! with delta = x - x0, as a sympy expression (Def. 5.7).
 
     With ``unevaluated=True`` each delta_i = x_i - x0_i stays a block, so 6(x - 1) is shown as
     the book writes it instead of 6x - 6; call ``.doit()`` on the result before computing with it.
@@ -131,7 +131,7 @@ def taylor_terms(f: sp.Expr, variables: Sequence, x0, n: int, unevaluated: bool 
 
 
 def multivariate_taylor_polynomial(f: sp.Expr, variables: Sequence, x0, n: int, unevaluated: bool = False) -> sp.Expr:
-    """Return T_n(x) = sum_{k=0}^n D^k f(x0) delta^k / k!, the Taylor polynomial of degree n (5.152)."""
+    """Return T_n(x) = sum_{k=0}^n D^k f(x0) delta^k / k!, the Taylor polynomial of degree n (Def. 5.8)."""
     return sp.Add(*taylor_terms(f, variables, x0, n, unevaluated))
 
 
@@ -214,7 +214,7 @@ class LocalTaylorModel:
 
 # -- examples and presets ----------------------------------------------------------------------
 
-#: Example 5.15: f(x, y) = x^2 + 2xy + y^3, expanded at (1, 2) (5.160).
+#: Example 5.15: f(x, y) = x^2 + 2xy + y^3, expanded at (1, 2).
 EXAMPLE_5_15 = X ** 2 + 2 * X * Y + Y ** 3
 EXAMPLE_5_15_POINT = (1, 2)
 
