@@ -75,3 +75,43 @@ def test_the_box_checks_what_is_typed_and_never_raises():
     box.text.value = "2x cos(x^2) + 0"
     box.button.click()
     assert box.verdict.correct
+
+
+# --- shapes, square transposes, numbers (the section 5.9 exercises) --------------------------
+
+from widgets.answers import check_shape_answer, parse_shape  # noqa: E402
+
+
+@pytest.mark.parametrize("text, shape", [("1x2", ("1", "2")), ("1×2", ("1", "2")), (" 1 × n ", ("1", "n")),
+                                         ("(1, n)", ("1", "n")), ("R^{n×n×n}", ("n", "n", "n")),
+                                         ("ℝ^(1×D)", ("1", "D")), ("n by n", ("n", "n")), ("１×ｎ", ("1", "n"))])
+def test_shapes_are_read_in_the_usual_notations(text, shape):
+    assert parse_shape(text, ("n", "D")) == shape
+
+
+@pytest.mark.parametrize("text", ["1x", "x", "1×m", "__import__('os')", "1x2x3x4x5", "1" * 100, "", "1×2.5",
+                                  "(" * 5000])
+def test_malformed_shapes_get_a_message(text):
+    with pytest.raises(ExpressionError):
+        parse_shape(text, ("n",))
+    verdict = check_shape_answer(text, ("1", "n"), ("n",))
+    assert not verdict.correct and verdict.message
+
+
+def test_shape_answers_spot_the_transpose_and_the_wrong_order():
+    assert check_shape_answer("1×n", ("1", "n"), ("n",)).correct
+    assert "转置" in check_shape_answer("n×1", ("1", "n"), ("n",)).message
+    assert "维数不对" in check_shape_answer("n×n", ("n", "n", "n"), ("n",)).message
+    assert "形状不对" in check_shape_answer("1×1", ("1", "n"), ("n",)).message
+
+
+def test_a_transposed_square_matrix_is_named_as_such():
+    reference = "[[y, x], [2x, 2y]]"  # a Jacobian: row i is the gradient of output i
+    verdict = check_answer("[[y, 2x], [x, 2y]]", reference, ("x", "y"))
+    assert not verdict.correct and "转置" in verdict.message
+
+
+def test_two_different_numbers_get_no_chain_rule_hint():
+    verdict = check_answer("12", "24", ())
+    assert not verdict.correct and "链式法则" not in verdict.message
+    assert "负号" in check_answer("-24", "24", ()).message

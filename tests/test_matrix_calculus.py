@@ -1,5 +1,5 @@
 """widgets.matrix_calculus against sympy and closed forms written here: Fig. 5.7, Examples 5.12 and
-5.13, the identities (5.99)-(5.108), the layout conversion, and seed 003's six worked examples."""
+5.13, the identities (5.99)-(5.108), the layout conversion, and the blog chapter's six worked examples."""
 
 import itertools
 
@@ -339,15 +339,15 @@ def test_sigmoid_and_softmax_are_stable_and_correct():
     assert np.all(np.isfinite(mc.log_softmax(np.array([1000.0, 0.0, -1000.0]))))
 
 
-# -- seed 003's worked examples ---------------------------------------------------------------------
-@pytest.mark.parametrize("example", mc.SEED_EXAMPLES, ids=lambda e: f"example{e.number}")
-def test_seed_example_gradients_numerically(example):
+# -- the blog chapter's worked examples ---------------------------------------------------------------------
+@pytest.mark.parametrize("example", mc.BLOG_EXAMPLES, ids=lambda e: f"example{e.number}")
+def test_blog_example_gradients_numerically(example):
     errors = example.check(np.random.default_rng(example.number))
     assert set(errors) == set(example.variables)
     assert all(err < 1e-6 for err in errors.values())
 
 
-def test_seed_examples_1_to_3_against_closed_forms_and_the_book():
+def test_blog_examples_1_to_3_against_closed_forms_and_the_book():
     rng = np.random.default_rng(0)
     x, w = rng.standard_normal(4), rng.standard_normal(4)
     np.testing.assert_array_equal(mc.ex1_gradient(x, w), w)                    # seed: f′(x) = w (column)
@@ -369,7 +369,7 @@ def test_seed_examples_1_to_3_against_closed_forms_and_the_book():
     np.testing.assert_allclose(mc.to_numerator(mc.ex3_gradient(w3, X, y), (), (3,), matrix=True)[0], book)
 
 
-def test_seed_example_4_against_sympy():
+def test_blog_example_4_against_sympy():
     k, d = 3, 2
     W = mc.symbols_matrix("W", k, d)
     x = sp.Matrix([sp.Rational(1, 2), -2])
@@ -386,13 +386,13 @@ def test_seed_example_4_against_sympy():
         float(loss.subs(subs)), rel=1e-12)
 
 
-def test_seed_example_4_general_y_keeps_the_sum_of_y():
+def test_blog_example_4_general_y_keeps_the_sum_of_y():
     rng = np.random.default_rng(8)
     W, x, y = rng.standard_normal((3, 2)), rng.standard_normal(2), np.array([0.2, 0.5, 0.9])
     assert mc.check_gradient(lambda V: mc.ex4_logistic(V, x, y), mc.ex4_gradient(W, x, y), W) < 1e-6
 
 
-def test_seed_example_5_zero_at_the_sample_covariance():
+def test_blog_example_5_zero_at_the_sample_covariance():
     rng = np.random.default_rng(9)
     xs = rng.standard_normal((50, 3)) @ np.array([[1.0, 0.3, 0.0], [0.0, 1.0, 0.5], [0.0, 0.0, 2.0]])
     S = mc.sample_covariance(xs)
@@ -407,7 +407,7 @@ def test_seed_example_5_zero_at_the_sample_covariance():
     assert np.isnan(mc.ex5_covariance_loss(-np.eye(3), xs))
 
 
-def test_seed_example_6_against_sympy():
+def test_blog_example_6_against_sympy():
     d, m, k = 2, 2, 2
     W1, W2 = mc.symbols_matrix("U", m, d), mc.symbols_matrix("V", k, m)
     x = sp.Matrix([1, sp.Rational(-1, 2)])
@@ -426,11 +426,11 @@ def test_seed_example_6_against_sympy():
     np.testing.assert_allclose(got["W2"], g2, rtol=1e-10)
 
 
-def test_seed_example_lookup():
-    assert [e.number for e in mc.SEED_EXAMPLES] == [1, 2, 3, 4, 5, 6]
-    assert mc.seed_example(6).variables == ("W1", "W2")
+def test_blog_example_lookup():
+    assert [e.number for e in mc.BLOG_EXAMPLES] == [1, 2, 3, 4, 5, 6]
+    assert mc.blog_example(6).variables == ("W1", "W2")
     with pytest.raises(KeyError):
-        mc.seed_example(7)
+        mc.blog_example(7)
 
 
 def test_numerical_jacobian_shape_convention_is_numerator():
@@ -440,9 +440,9 @@ def test_numerical_jacobian_shape_convention_is_numerator():
 
 
 def test_variable_latex_names():
-    assert mc.SeedExample.variable_latex("Sigma") == r"\Sigma"
-    assert mc.SeedExample.variable_latex("W1") == "W_{1}"
-    assert mc.SeedExample.variable_latex("x") == "x"
+    assert mc.BlogExample.variable_latex("Sigma") == r"\Sigma"
+    assert mc.BlogExample.variable_latex("W1") == "W_{1}"
+    assert mc.BlogExample.variable_latex("x") == "x"
 
 
 # -- the exercises of the two notebooks: reference answers against sympy ----------------------------

@@ -100,7 +100,7 @@ def test_chain_rule_matrices_5_51_to_5_53():
     assert same(product, [[sp.diff(composite, s), sp.diff(composite, t)]])  # (5.51), (5.52)
 
 
-# -- directional derivative and steepest ascent (seed 003) ----------------------------------------
+# -- directional derivative and steepest ascent (the blog chapter) ----------------------------------------
 def test_directional_derivative_is_the_limit_along_u():
     f = x ** 2 * y + x * y ** 3
     h = sp.Symbol("h")

@@ -1,4 +1,6 @@
-"""Checking a student's typed answer against a reference: scalars, row vectors and matrices.
+"""Checking a student's typed answer against a reference: scalars, row vectors and matrices of formulas,
+matrix expressions such as ``2 xᵀ A`` (:func:`check_matrix_answer`) and shapes such as ``1×n``
+(:func:`check_shape_answer`).
 
 Pure math: everything typed goes through :func:`widgets.expressions.parse_expression`. Two
 answers are equal when they agree numerically at random points (seeded) and, where sympy
@@ -9,12 +11,15 @@ factor).
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np
 import sympy as sp
 
+from widgets import matrix_expressions as mx
 from widgets.calculus import lambdify_array
 from widgets.expressions import ExpressionError, parse_expression
 
@@ -143,6 +148,11 @@ def check_answer(answer: str, reference, variables: Sequence[str | sp.Symbol] = 
     relation = _numeric_relation(a, b, symbols)
     if relation == "equal":
         return Verdict(True, "正确！（correct）")
+    if a.shape[0] == a.shape[1] > 1 and _numeric_relation(a.T, b, symbols) == "equal":
+        return Verdict(False, "这看起来是转置：元素 (i, j) 应为 ∂fᵢ/∂xⱼ（this looks like the transpose: row i belongs to "
+                              "output i, numerator layout）")
+    if isinstance(relation, tuple) and not (a.free_symbols | b.free_symbols):
+        relation = "different"  # two different numbers always differ by a factor: no factor hint
     if relation == "negated":
         return Verdict(False, "差一个负号（sign error）")
     if isinstance(relation, tuple):
@@ -154,3 +164,85 @@ def check_answer(answer: str, reference, variables: Sequence[str | sp.Symbol] = 
             return Verdict(True, "正确！（correct）")
         return Verdict(False, "无法在随机点上比较，请检查定义域（could not compare: check the domain）")
     return Verdict(False, "不正确，再检查一下（not correct yet）")
+
+
+# ---------------------------------------------------------------------------------------------
+# matrix-expression answers (book exercises 5.6–5.9) and shape answers (exercise 5.5 (a))
+
+_LAYOUT_HINT = ("这看起来是转置：本书用分子布局，导数的形状是“输出形状 × 输入形状”，标量对列向量的梯度是行向量"
+                "（this looks like the transpose: the book uses numerator layout）")
+
+
+def check_matrix_answer(answer: str, reference: str, table, seed: int = 0) -> Verdict:
+    """Return whether a typed matrix expression equals ``reference`` on random instances, with a hint if not.
+
+    ``table`` maps each name to a :class:`widgets.matrix_expressions.MatrixVariable`.
+    """
+    ref = mx.parse_matrix_expression(reference, table)
+    try:
+        given = mx.parse_matrix_expression(answer, table)
+    except ExpressionError as error:
+        if str(error).startswith("形状不匹配"):
+            return Verdict(False, str(error))
+        return Verdict(False, f"无法读取你的答案：{error}")
+    want, got = "×".join(ref.shape), "×".join(given.shape)
+    if given.shape != ref.shape:
+        if given.shape == ref.shape[::-1]:
+            flipped = mx.Node("T", (given,), ref.shape)
+            if mx.compare(flipped, ref, table, seed).relation == "equal":
+                return Verdict(False, f"{_LAYOUT_HINT}：你的答案是 {got}，应为 {want}")
+        return Verdict(False, f"形状不对：应为 {want}，你的是 {got}（wrong shape: expected {want}, got {got}）")
+    result = mx.compare(given, ref, table, seed)
+    if result.relation == "equal":
+        return Verdict(True, f"正确！（correct, {want}）")
+    if result.relation == "transposed":
+        return Verdict(False, f"{_LAYOUT_HINT}：形状 {got} 对了，但元素是转置的（the entries are transposed）")
+    if result.relation == "negated":
+        return Verdict(False, "差一个负号（sign error）")
+    if result.relation == "scaled":
+        return Verdict(False, f"只差一个常数因子 {result.factor:.4g}：是否漏了链式法则中的内层导数？"
+                              f"（off by a constant factor: a dropped chain-rule factor?）")
+    if result.relation == "undefined":
+        return Verdict(False, "你的表达式在随机实例上无定义（undefined on random instances: check inverses and logs）")
+    return Verdict(False, f"形状 {got} 对了，但数值不对，再检查一下（right shape, not correct yet）")
+
+
+_DIMENSION = re.compile(r"[A-Za-z]\w{0,3}|\d{1,4}")
+
+
+def parse_shape(text: str, dims: Sequence[str] = ()) -> tuple[str, ...]:
+    """Return a typed shape such as ``1x2``, ``1×n``, ``R^{n×n×n}`` or ``(1, D)`` as a tuple of labels."""
+    if not isinstance(text, str):
+        raise ExpressionError("请输入文本（expected text）")
+    if len(text) > 60:
+        raise ExpressionError("输入太长（longer than 60 characters）")
+    text = unicodedata.normalize("NFKC", text.replace("×", "x")).strip()
+    text = re.sub(r"^(?:R|ℝ|\\mathbb\{R\})\s*\^?\s*", "", text).strip("{}() ")
+    parts = [p.strip() for p in re.split(r"\s*(?:x|X|\*|,|by)\s*", text)] if text else []
+    if not parts or any(not _DIMENSION.fullmatch(p) for p in parts):
+        raise ExpressionError("请按“行数×列数”输入形状，例如 1x2 或 1×n（write a shape such as 1x2）")
+    if len(parts) > 4:
+        raise ExpressionError("维数太多（more than 4 dimensions）")
+    for p in parts:
+        if not p.isdigit() and p not in dims:
+            allowed = "、".join(dims) or "只能用数字 (numbers only)"
+            raise ExpressionError(f"未知的维数 {p!r}；可用：{allowed}（unknown dimension）")
+    return tuple(str(int(p)) if p.isdigit() else p for p in parts)
+
+
+def check_shape_answer(answer: str, reference: Sequence[str], dims: Sequence[str] = ()) -> Verdict:
+    """Return whether a typed shape equals ``reference`` (e.g. ``("1", "n")``), hinting a transposed shape."""
+    try:
+        given = parse_shape(answer, dims)
+    except ExpressionError as error:
+        return Verdict(False, f"无法读取你的答案：{error}")
+    reference = tuple(str(r) for r in reference)
+    want, got = "×".join(reference), "×".join(given)
+    if given == reference:
+        return Verdict(True, f"正确！（correct, {want}）")
+    if given == reference[::-1]:
+        return Verdict(False, f"{_LAYOUT_HINT}：应为 {want}，你的是 {got}")
+    if len(given) != len(reference):
+        return Verdict(False, f"维数不对：应有 {len(reference)} 个维度，你写了 {len(given)} 个（wrong number of "
+                              f"dimensions）")
+    return Verdict(False, f"形状不对，再想想输入和输出的维数（not correct yet: output dims × input dims）")

@@ -350,7 +350,7 @@ class TaylorModel:
 
 # --- Higher-order derivatives and critical points (sections 5.7, 5.8) ---
 
-#: The four verdicts of the second-derivative test (seed 003, "海赛矩阵判定多元函数极值").
+#: The four verdicts of the second-derivative test (the blog chapter, "海赛矩阵判定多元函数极值").
 CRITICAL_POINT_KINDS = ("minimum", "maximum", "saddle", "inconclusive")
 
 

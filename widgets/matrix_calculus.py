@@ -1,5 +1,5 @@
 """Gradients of matrices (book section 5.4), the gradient identities (5.99)-(5.108) of section 5.5,
-and the differential-and-trace method for matrix derivatives ("矩阵求导术", seed 003 section 3).
+and the differential-and-trace method for matrix derivatives ("矩阵求导术", section 3 of the blog chapter "机器学习：理论基础（四）—— 多元微积分").
 
 Pure math: numpy and sympy only.
 
@@ -11,7 +11,7 @@ partial derivatives dF[f_index] / dX[x_index], with the indices of F first, so i
 matrix (the *Jacobian view*) it has (#entries of F) rows and (#entries of X) columns; for a
 scalar f and a vector x that is a 1 x n row.
 
-*Denominator layout* (seed 003): the indices of X come first, shape ``X.shape + F.shape``; the
+*Denominator layout* (the blog chapter): the indices of X come first, shape ``X.shape + F.shape``; the
 Jacobian view is the transpose, so the gradient of a scalar by a vector is an n x 1 column.
 For a scalar f and a matrix X both layouts give an array shaped like X.
 
@@ -619,7 +619,7 @@ def identity_table(seed: int = 0, h: float = 1e-6) -> list[tuple[str, str, float
 
 
 # ---------------------------------------------------------------------------------------------
-# 矩阵求导术: the differential rules and the trace rules (seed 003, 3.2.2 and 3.2.4)
+# 矩阵求导术: the differential rules and the trace rules (the blog chapter, 3.2.2 and 3.2.4)
 # ---------------------------------------------------------------------------------------------
 def sigmoid(a):
     """Return the logistic sigmoid 1/(1+exp(−a)), elementwise."""
@@ -643,7 +643,7 @@ def log_softmax(a) -> np.ndarray:
 
 @dataclass(frozen=True)
 class DifferentialRule:
-    """A rule d f(X, Y) = df(X, Y, dX, dY) of seed 003, 3.2.2, checkable by a directional difference."""
+    """A rule d f(X, Y) = df(X, Y, dX, dY) of the blog chapter, 3.2.2, checkable by a directional difference."""
 
     latex: str
     inputs: tuple[InputSpec, ...]
@@ -687,7 +687,7 @@ DIFFERENTIAL_RULES: tuple[DifferentialRule, ...] = (
 
 @dataclass(frozen=True)
 class TraceRule:
-    """A trace rule of seed 003, 3.2.4: ``sides(values)`` returns (left, right) for random inputs."""
+    """A trace rule of the blog chapter, 3.2.4: ``sides(values)`` returns (left, right) for random inputs."""
 
     latex: str
     inputs: tuple[InputSpec, ...]
@@ -718,7 +718,7 @@ TRACE_RULES: tuple[TraceRule, ...] = (
 
 
 def trace_differential(gradient, dX) -> float:
-    """Return tr(f′(X)ᵀ dX) = Σ_ij f′(X)_ij dX_ij, the first-order change of a scalar f (seed 003, 3.1)."""
+    """Return tr(f′(X)ᵀ dX) = Σ_ij f′(X)_ij dX_ij, the first-order change of a scalar f (the blog chapter, 3.1)."""
     gradient = np.asarray(gradient, dtype=np.float64)
     dX = np.asarray(dX, dtype=np.float64).reshape(gradient.shape)
     if gradient.ndim < 2:
@@ -727,10 +727,10 @@ def trace_differential(gradient, dX) -> float:
 
 
 # ---------------------------------------------------------------------------------------------
-# Seed 003's six worked examples (3.3); every gradient in the seed's denominator layout
+# The blog chapter's six worked examples (3.3); every gradient in the blog's denominator layout
 # ---------------------------------------------------------------------------------------------
 def ex1_linear(x, w) -> float:
-    """Return f = wᵀx (seed example 1; x a vector so that f is a scalar)."""
+    """Return f = wᵀx (blog example 1; x a vector so that f is a scalar)."""
     return float(np.asarray(w) @ np.asarray(x))
 
 
@@ -740,7 +740,7 @@ def ex1_gradient(x, w) -> np.ndarray:
 
 
 def ex2_quadratic(x, H) -> float:
-    """Return f = xᵀHx (seed example 2; x a vector)."""
+    """Return f = xᵀHx (blog example 2; x a vector)."""
     x = np.asarray(x, dtype=np.float64)
     return float(x @ np.asarray(H) @ x)
 
@@ -752,7 +752,7 @@ def ex2_gradient(x, H) -> np.ndarray:
 
 
 def ex3_least_squares(w, X, y) -> float:
-    """Return l = ‖Xw − y‖² (seed example 3, linear regression)."""
+    """Return l = ‖Xw − y‖² (blog example 3, linear regression)."""
     r = np.asarray(X) @ np.asarray(w) - np.asarray(y)
     return float(r @ r)
 
@@ -764,7 +764,7 @@ def ex3_gradient(w, X, y) -> np.ndarray:
 
 
 def ex4_logistic(W, x, y) -> float:
-    """Return l = −yᵀ log softmax(Wx) (seed example 4, multinomial logistic regression)."""
+    """Return l = −yᵀ log softmax(Wx) (blog example 4, multinomial logistic regression)."""
     return float(-np.asarray(y) @ log_softmax(np.asarray(W) @ np.asarray(x)))
 
 
@@ -783,7 +783,7 @@ def sample_covariance(xs) -> np.ndarray:
 
 
 def ex5_covariance_loss(Sigma, xs) -> float:
-    """Return l = log|Σ| + (1/n) Σ_i (x_i − x̄)ᵀ Σ⁻¹ (x_i − x̄) (seed example 5)."""
+    """Return l = log|Σ| + (1/n) Σ_i (x_i − x̄)ᵀ Σ⁻¹ (x_i − x̄) (blog example 5)."""
     Sigma = np.asarray(Sigma, dtype=np.float64)
     xs = np.asarray(xs, dtype=np.float64)
     centred = xs - xs.mean(axis=0)
@@ -801,7 +801,7 @@ def ex5_gradient(Sigma, xs) -> np.ndarray:
 
 
 def ex6_network_loss(W1, W2, x, y) -> float:
-    """Return l = −yᵀ log softmax(W₂ σ(W₁x)) (seed example 6, a two-layer network)."""
+    """Return l = −yᵀ log softmax(W₂ σ(W₁x)) (blog example 6, a two-layer network)."""
     h = sigmoid(np.asarray(W1) @ np.asarray(x))
     return float(-np.asarray(y) @ log_softmax(np.asarray(W2) @ h))
 
@@ -822,8 +822,8 @@ def ex6_gradients(W1, W2, x, y) -> dict[str, np.ndarray]:
 
 
 @dataclass(frozen=True)
-class SeedExample:
-    """One worked example of seed 003, 3.3: a scalar loss and its gradients in denominator layout."""
+class BlogExample:
+    """One worked example of the blog chapter, 3.3: a scalar loss and its gradients in denominator layout."""
 
     number: int
     title: str
@@ -872,27 +872,27 @@ def _one_hot(values, rng, key="y"):
     return {**values, key: y}
 
 
-SEED_EXAMPLES: tuple[SeedExample, ...] = (
-    SeedExample(1, "linear function", r"f = w^\top x", (("x", ("n",), "general"), ("w", ("n",), "general")),
+BLOG_EXAMPLES: tuple[BlogExample, ...] = (
+    BlogExample(1, "linear function", r"f = w^\top x", (("x", ("n",), "general"), ("w", ("n",), "general")),
                 ("x",), lambda v: ex1_linear(v["x"], v["w"]), lambda v: {"x": ex1_gradient(v["x"], v["w"])},
                 {"n": 4}),
-    SeedExample(2, "quadratic form", r"f = x^\top H x", (("x", ("n",), "general"), ("H", ("n", "n"), "general")),
+    BlogExample(2, "quadratic form", r"f = x^\top H x", (("x", ("n",), "general"), ("H", ("n", "n"), "general")),
                 ("x",), lambda v: ex2_quadratic(v["x"], v["H"]), lambda v: {"x": ex2_gradient(v["x"], v["H"])},
                 {"n": 4}),
-    SeedExample(3, "linear regression", r"l = \lVert Xw - y\rVert^2",
+    BlogExample(3, "linear regression", r"l = \lVert Xw - y\rVert^2",
                 (("w", ("d",), "general"), ("X", ("n", "d"), "general"), ("y", ("n",), "general")),
                 ("w",), lambda v: ex3_least_squares(v["w"], v["X"], v["y"]),
                 lambda v: {"w": ex3_gradient(v["w"], v["X"], v["y"])}, {"n": 6, "d": 3}),
-    SeedExample(4, "multinomial logistic regression", r"l = -y^\top \log\operatorname{softmax}(Wx)",
+    BlogExample(4, "multinomial logistic regression", r"l = -y^\top \log\operatorname{softmax}(Wx)",
                 (("W", ("k", "d"), "general"), ("x", ("d",), "general"), ("y", ("k",), "general")),
                 ("W",), lambda v: ex4_logistic(v["W"], v["x"], v["y"]),
                 lambda v: {"W": ex4_gradient(v["W"], v["x"], v["y"])}, {"k": 4, "d": 3}, _one_hot),
-    SeedExample(5, "MLE of a Gaussian covariance",
+    BlogExample(5, "MLE of a Gaussian covariance",
                 r"l = \log\lvert\Sigma\rvert + \frac{1}{n}\sum_i (x_i-\bar x)^\top \Sigma^{-1} (x_i-\bar x)",
                 (("Sigma", ("d", "d"), "spd"), ("xs", ("n", "d"), "general")),
                 ("Sigma",), lambda v: ex5_covariance_loss(v["Sigma"], v["xs"]),
                 lambda v: {"Sigma": ex5_gradient(v["Sigma"], v["xs"])}, {"d": 3, "n": 20}),
-    SeedExample(6, "two-layer network", r"l = -y^\top \log\operatorname{softmax}\big(W_2\,\sigma(W_1 x)\big)",
+    BlogExample(6, "two-layer network", r"l = -y^\top \log\operatorname{softmax}\big(W_2\,\sigma(W_1 x)\big)",
                 (("W1", ("m", "d"), "general"), ("W2", ("k", "m"), "general"), ("x", ("d",), "general"),
                  ("y", ("k",), "general")),
                 ("W1", "W2"), lambda v: ex6_network_loss(v["W1"], v["W2"], v["x"], v["y"]),
@@ -900,9 +900,9 @@ SEED_EXAMPLES: tuple[SeedExample, ...] = (
 )
 
 
-def seed_example(number: int) -> SeedExample:
-    """Return seed 003's worked example ``number`` (1-6)."""
-    for item in SEED_EXAMPLES:
+def blog_example(number: int) -> BlogExample:
+    """Return the blog chapter's worked example ``number`` (1-6)."""
+    for item in BLOG_EXAMPLES:
         if item.number == number:
             return item
     raise KeyError(f"no worked example {number}; they are numbered 1-6")

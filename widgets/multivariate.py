@@ -71,7 +71,7 @@ def chain_rule_matrices(f: sp.Expr, variables: Sequence[sp.Symbol], inner: Seque
     return df_dx, dx_dp, df_dx * dx_dp
 
 
-# -- directional derivative and steepest ascent (seed 003) ---------------------------------------
+# -- directional derivative and steepest ascent (the blog chapter) ---------------------------------------
 def unit_vector(theta: float) -> np.ndarray:
     """Return u = [cos theta, sin theta], the unit vector at angle theta from the x-axis."""
     return np.array([np.cos(theta), np.sin(theta)])
