@@ -5,6 +5,7 @@ and ``update()``, which moves artists in place and never creates a figure.
 from __future__ import annotations
 
 import base64
+import functools
 import html
 import io
 import traceback
@@ -70,6 +71,32 @@ def _fast_diff_image(canvas) -> bytes | None:
 
 class ExplorerMessage(Exception):
     """Raised inside ``update()`` when a value makes no sense; the text is shown and the picture is kept."""
+
+
+def guarded(handler):
+    """Decorate an explorer's own control handler (a new formula, a preset) so that nothing escapes it.
+
+    An ``ExplorerMessage`` is shown; any other error is recorded in ``last_error`` and shown as
+    an internal error, as ``refresh()`` does.
+    """
+    @functools.wraps(handler)
+    def wrapper(self, *args, **kwargs):
+        try:
+            return handler(self, *args, **kwargs)
+        except ExplorerMessage as message:
+            self.show_message(str(message))
+        except Exception as exc:  # a bug must never surface as a traceback in a lesson
+            self._internal_error(exc)
+        return None
+    return wrapper
+
+
+def _close_tree(widget) -> None:
+    """Close ``widget`` and, for a box, everything inside it (a box left open keeps its children alive)."""
+    if isinstance(widget, W.Widget):
+        for child in getattr(widget, "children", ()):
+            _close_tree(child)
+        widget.close()
 
 
 def use_ipympl() -> None:
@@ -148,12 +175,21 @@ class Explorer:
             self.show_message(str(message))
             return False
         except Exception as exc:  # a bug must never surface as a traceback in a lesson
-            self.last_error = traceback.format_exc()
-            self.show_message(f"内部错误，图像未更新（internal error: {type(exc).__name__}: {exc}）")
+            self._internal_error(exc)
             return False
         self.show_message("")
-        self._repaint()
+        try:
+            with np.errstate(all="ignore"):
+                self._repaint()
+        except Exception as exc:  # e.g. a ticker that cannot place ticks on extreme limits
+            self.invalidate()
+            self._internal_error(exc)
+            return False
         return True
+
+    def _internal_error(self, exc: Exception) -> None:
+        self.last_error = traceback.format_exc()
+        self.show_message(f"内部错误，图像未更新（internal error: {type(exc).__name__}: {exc}）")
 
     # -- drawing --------------------------------------------------------------------------------
     def _set_animated(self, animated: bool) -> None:
@@ -253,6 +289,10 @@ class Explorer:
         """Close the figure and the widgets; the explorer is unusable afterwards."""
         for control in getattr(self, "_observed", []):
             control.unobserve(self._on_change, names="value")
+        canvas = self.figure.canvas
         plt.close(self.figure)
-        if self._widget is not None:
-            self._widget.close()
+        # ipywidgets keeps every open widget in its registry: the canvas and its toolbar would keep
+        # the figure alive after plt.close, and the controls would keep this explorer alive.
+        toolbar = getattr(canvas, "toolbar", None)
+        for widget in (self._widget, toolbar, canvas, *self.controls.values(), self.status, self.readout):
+            _close_tree(widget)
