@@ -492,7 +492,7 @@ def test_jacobian_moves_repaint_like_full_redraws(jacobian):
     assert_moves_repaint_like_full_redraws(jacobian, [
         ("size", 0.01, "blit"), ("x", 1.0, None), ("y", -0.5, None), ("size", 1.9, "blit"),
         ("map", "polar", "draw"), ("x", 1.5, None), ("y", 2.0, "blit"), ("map", "fold", "draw"),
-        ("y", 0.0, None), ("y", -1.0, None), ("f1", "x^3", "draw"), ("x", 0.7, None), ("size", 0.2, "blit")])
+        ("y", 0.05, None), ("y", -1.0, None), ("f1", "x^3", "draw"), ("x", 0.7, None), ("size", 0.2, "blit")])
 
 
 def test_most_moves_of_a_drag_are_blitted():
@@ -550,3 +550,19 @@ def test_steady_limits_contain_the_data(lo, span, a, width):
             assert span == pytest.approx(0.65 * (limits[1] - limits[0]))
     floored = wp.gradients.steady_limits((a, a + width), max(lo, 0.0), max(hi, 0.0) + 1.0, floor=0.0)
     assert floored[0] >= 0.0 or floored == (a, a + width)
+
+
+@pytest.mark.parametrize("f2", ["1e30", "1e6*y"])
+def test_jacobian_image_too_elongated_for_equal_scale_gets_a_message(f2):
+    """At equal scale an image a million times taller than wide would collapse the panel (a singular transform)."""
+    explorer = jacobian_explorer()
+    try:
+        before = explorer.out_axes.get_ylim()
+        explorer.controls["f2"].value = f2
+        assert "elongated" in explorer.message
+        assert explorer.last_error is None
+        assert explorer.out_axes.get_ylim() == before  # the previous picture is kept
+        explorer.controls["f2"].value = "y + x^2"
+        assert explorer.message == "" and explorer.last_error is None
+    finally:
+        explorer.close()

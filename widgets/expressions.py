@@ -246,6 +246,9 @@ class _Builder:
         return self._checked(base ** exponent)
 
     def _checked(self, value: sp.Expr) -> sp.Expr:
+        # sympy merges powers as it builds them: (x^1000)^1000 becomes x^1000000
+        if value.is_Pow and value.exp.is_Rational and abs(value.exp) > MAX_EXPONENT:
+            raise ExpressionError(f"指数太大（|exponent| > {MAX_EXPONENT}）")
         if value.is_Rational and (_digits(value) > MAX_DIGITS or -_digits(value) > MAX_DIGITS):
             raise ExpressionError("数字太大（number too large）")
         if value.has(sp.zoo, sp.nan):

@@ -12,7 +12,7 @@ import numpy as np
 import sympy as sp
 
 from widgets.expressions import ExpressionError, parse_expression
-from widgets.explorers.base import Explorer, ExplorerMessage
+from widgets.explorers.base import Explorer, ExplorerMessage, guarded
 from widgets.multivariate import (
     JACOBIAN_PRESETS,
     ChainRule,
@@ -55,7 +55,7 @@ from widgets.plotting.gradients import (
     update_path_on_map,
     update_square_map,
 )
-from widgets.plotting.style import COLORS
+from widgets.plotting.style import COLORS, safe_limits
 
 TWO_PI = 2 * np.pi
 
@@ -113,6 +113,10 @@ def _slider_to(slider, value: float, lo: float, hi: float) -> None:
     slider.min, slider.max = lo, hi
 
 
+#: Largest ratio of the image panel's two spans that can be drawn at equal scale.
+MAX_IMAGE_ELONGATION = 1e4
+
+
 def _robust_limits(values: np.ndarray, pad: float = 0.08, quantile: float = 0.0) -> tuple[float, float]:
     """Return padded limits of the finite values (between the given lower and upper percentiles)."""
     finite = np.asarray(values, dtype=np.float64)
@@ -120,10 +124,11 @@ def _robust_limits(values: np.ndarray, pad: float = 0.08, quantile: float = 0.0)
     if finite.size == 0:
         return (-1.0, 1.0)
     lo, hi = (np.percentile(finite, [quantile, 100 - quantile]) if quantile else (finite.min(), finite.max()))
-    if hi - lo < 1e-9:
-        lo, hi = lo - 1.0, hi + 1.0
+    if hi - lo < 1e-9 * max(1.0, abs(lo), abs(hi)):  # constant (relative to its size): open a window around it
+        half = max(1.0, 0.1 * max(abs(lo), abs(hi)))
+        lo, hi = lo - half, hi + half
     span = hi - lo
-    return (float(lo - pad * span), float(hi + pad * span))
+    return safe_limits(float(lo - pad * span), float(hi + pad * span))
 
 
 # -- gradient explorer ---------------------------------------------------------------------------
@@ -248,6 +253,7 @@ class GradientExplorer(Explorer):
         finally:
             self._busy = False
 
+    @guarded
     def _on_function(self, change) -> None:
         if self._busy:
             return
@@ -413,6 +419,8 @@ class ChainRuleExplorer(Explorer):
         self.ylim = (center[1] - half, center[1] + half)
         X, Y = grid(self.xlim, self.ylim, 121)
         Z = model.field(X, Y)
+        if not np.any(np.isfinite(Z)):
+            raise ExpressionError("f 在视图内处处没有定义（f is undefined on the whole view）")
         return X, Y, Z, contour_levels(Z, 14)
 
     def _set_title(self) -> None:
@@ -420,6 +428,7 @@ class ChainRuleExplorer(Explorer):
         self.header.value = (f"$f(x_1, x_2) = {sp.latex(m.f)}$, &nbsp; "
                              f"$x(t) = ({sp.latex(m.path[0])},\\ {sp.latex(m.path[1])})$")
 
+    @guarded
     def _on_formula(self, change) -> None:
         if self._busy:
             return
@@ -593,14 +602,20 @@ class JacobianExplorer(Explorer):
         coordinates = np.concatenate([np.column_stack(i) for i in images])
         if not np.any(np.all(np.isfinite(coordinates), axis=1)):
             raise ExpressionError("F 在输入区域内处处没有定义（F is undefined on the whole input view）")
+        out_xlim = _robust_limits(coordinates[:, 0], quantile=1.0)
+        out_ylim = _robust_limits(coordinates[:, 1], quantile=1.0)
+        spans = (out_xlim[1] - out_xlim[0], out_ylim[1] - out_ylim[0])
+        if max(spans) > MAX_IMAGE_ELONGATION * min(spans):  # at equal scale the image panel would be a line
+            raise ExpressionError("F 的像在一个方向上比另一个方向长得太多，无法按等比例画出"
+                                  "（the image of F is too elongated to draw at equal scale）")
         self.map = plane_map
         self.xlim, self.ylim = tuple(map(float, xlim)), tuple(map(float, ylim))
         update_lines(self.grid_lines, lines)
         update_lines(self.image_lines, images)
         self.in_axes.set_xlim(*self.xlim)
         self.in_axes.set_ylim(*self.ylim)
-        self.out_axes.set_xlim(*_robust_limits(coordinates[:, 0], quantile=1.0))
-        self.out_axes.set_ylim(*_robust_limits(coordinates[:, 1], quantile=1.0))
+        self.out_axes.set_xlim(*out_xlim)
+        self.out_axes.set_ylim(*out_ylim)
         u, v = (sp.latex(s) for s in plane_map.variables)
         self.in_axes.set_xlabel(f"${u}$")
         self.in_axes.set_ylabel(f"${v}$")
@@ -614,6 +629,7 @@ class JacobianExplorer(Explorer):
         finally:
             self._busy = False
 
+    @guarded
     def _on_map(self, change) -> None:
         if self._busy:
             return
@@ -642,6 +658,16 @@ class JacobianExplorer(Explorer):
         self.refresh()
 
     # -- update ---------------------------------------------------------------------------------
+    def refresh(self) -> bool:
+        """Update and repaint; at a singular Jacobian the picture is drawn and a message says why."""
+        if not super().refresh():
+            return False
+        J = self.values["J"]
+        if abs(self.values["det"]) <= 1e-12 * max(1.0, float(np.max(np.abs(J))) ** 2):
+            self.show_message("det J = 0：J 在这一点奇异，小正方形被压扁成线段或点，面积比趋于 0"
+                              "（the Jacobian is singular here: the square is squashed flat, the area ratio tends to 0）")
+        return True
+
     def update(self) -> None:
         c = self.controls
         px, py, size = float(c["x"].value), float(c["y"].value), float(c["size"].value)

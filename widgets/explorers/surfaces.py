@@ -1,5 +1,5 @@
 """Explorers for sections 5.7 and 5.8: the Hessian at a movable point with the critical points of f
-classified (seed 003), and the tangent plane and Taylor models of a surface with their errors.
+classified (as in the blog chapter on multivariate calculus), and the tangent plane and Taylor models of a surface with their errors.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import sympy as sp
 
 from widgets.calculus import classify_critical_point, critical_points
 from widgets.expressions import ExpressionError, parse_expression
-from widgets.explorers.base import Explorer, ExplorerMessage
+from widgets.explorers.base import Explorer, ExplorerMessage, guarded
 from widgets.plotting.style import house_style
 from widgets.plotting.surfaces import (
     draw_eigen_slices,
@@ -107,7 +107,7 @@ def _move_slider(slider: W.FloatSlider, lo: float, hi: float, value: float) -> N
 
 
 class HessianExplorer(Explorer):
-    """Contours of f(x, y) with its critical points classified by the Hessian (seed 003), and at a
+    """Contours of f(x, y) with its critical points classified by the Hessian (the blog chapter's test), and at a
     movable point x0: the Hessian's eigenvectors and eigenvalues (5.147), the level curves of the
     local quadratic model f(x0) + grad f(x0) delta + delta^T H delta / 2, and slices along u_1, u_2."""
 
@@ -196,6 +196,7 @@ class HessianExplorer(Explorer):
         self.invalidate()
         self.refresh()
 
+    @guarded
     def _on_function(self, change) -> None:
         if self._busy:
             return
@@ -238,6 +239,8 @@ class HessianExplorer(Explorer):
     # -- every move --------------------------------------------------------------------------------
     def update(self) -> None:
         p = np.array([float(self.controls["x"].value), float(self.controls["y"].value)])
+        if not np.all(np.isfinite(p)):
+            raise ExplorerMessage("请输入有限的数值（x and y must be finite）")
         f0, g, H = self.model.derivatives(p, 2)
         if not (np.isfinite(f0) and np.all(np.isfinite(g)) and np.all(np.isfinite(H))):
             raise ExplorerMessage("f 在这一点没有定义或不可导（f is undefined or not differentiable here）")
@@ -370,6 +373,8 @@ class LinearizationExplorer(Explorer):
     def update(self) -> None:
         p = np.array([float(self.controls["x"].value), float(self.controls["y"].value)])
         order = int(self.controls["order"].value)
+        if not np.all(np.isfinite(p)):
+            raise ExplorerMessage("请输入有限的数值（x₀ and y₀ must be finite）")
         if not 1 <= order <= self.model.order_limit:
             raise ExplorerMessage(f"阶数必须在 1 到 {self.model.order_limit} 之间（order out of range）")
         tensors = self.model.derivatives(p, self.model.order_limit)
@@ -400,7 +405,7 @@ class LinearizationExplorer(Explorer):
 
 
 def hessian_explorer(f=None, preset: str = "bowl", point=None) -> HessianExplorer:
-    """Return the Hessian explorer (controls "function", "formula", "x", "y"); seed 003's test of extrema."""
+    """Return the Hessian explorer (controls "function", "formula", "x", "y"); the blog chapter's test of extrema."""
     return HessianExplorer(f, preset=preset, point=point)
 
 

@@ -10,7 +10,7 @@ import sympy as sp
 
 from widgets.calculus import EPS, TaylorModel, central_difference, difference_quotient, lambdify_array, taylor_polynomial_values
 from widgets.expressions import ExpressionError, parse_expression
-from widgets.explorers.base import Explorer, ExplorerMessage
+from widgets.explorers.base import Explorer, ExplorerMessage, guarded
 from widgets.explorers.controls import SignedLogSlider
 from widgets.plotting.univariate import (
     draw_difference_error,
@@ -137,6 +137,7 @@ class TaylorExplorer(Explorer):
         self.axes.set_xlim(*xlim)
         self.axes.set_ylim(*ylim)
 
+    @guarded
     def _on_function(self, change) -> None:
         if self._busy:
             return
@@ -181,6 +182,8 @@ class TaylorExplorer(Explorer):
 
     def update(self) -> None:
         n, x0 = int(self.controls["n"].value), float(self.controls["x0"].value)
+        if not np.isfinite(x0):
+            raise ExplorerMessage("请输入有限的数值（x₀ must be finite）")
         f0 = float(self.model(x0))
         if not np.isfinite(f0):
             raise ExplorerMessage(f"f 在 x₀ = {x0:g} 处没有定义（x₀ is outside the domain of f）")
@@ -219,6 +222,8 @@ class DifferenceErrorExplorer(Explorer):
 
     def update(self) -> None:
         x0, h = float(self.controls["x0"].value), float(self.controls["h"].value)
+        if not np.isfinite(x0):
+            raise ExplorerMessage("请输入有限的数值（x₀ must be finite）")
         if not h > 0:
             raise ExplorerMessage("h 必须大于 0（h must be positive）")
         exact = float(self.df(x0))

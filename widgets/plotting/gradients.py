@@ -101,7 +101,7 @@ def move_arrow(arrow, start, vector) -> None:
     arrow.set_UVC([vector[0]], [vector[1]])
 
 
-# -- contour maps and gradient fields (5.2, seed 003) --------------------------------------------
+# -- contour maps and gradient fields (5.2 and the blog chapter) --------------------------------------------
 def draw_contour_map(ax: Axes, X: np.ndarray, Y: np.ndarray, Z: np.ndarray, levels,
                      xlabel: str = "$x$", ylabel: str = "$y$", clabel: bool = False) -> dict:
     """Draw the contour lines f = const of Z over (X, Y) on equal axes; return {"contours": ...}."""

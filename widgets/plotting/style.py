@@ -26,6 +26,25 @@ CJK_FONT = "Noto Sans CJK SC"
 
 FIGSIZE = (7.0, 4.0)
 
+#: Largest magnitude an axis limit may take (matplotlib's tickers overflow near 1e308, log ones sooner).
+MAX_LIMIT = 1e100
+
+
+def clip_limit(value: float, log: bool = False) -> float:
+    """Return ``value`` clipped to what an axis limit may be (+-MAX_LIMIT; [1/MAX_LIMIT, MAX_LIMIT] on a log axis)."""
+    bottom, top = (1.0 / MAX_LIMIT, MAX_LIMIT) if log else (-MAX_LIMIT, MAX_LIMIT)
+    return min(max(float(value), bottom), top)
+
+
+def safe_limits(lo: float, hi: float, log: bool = False) -> tuple[float, float]:
+    """Return (lo, hi) made usable as axis limits: finite, increasing, within +-MAX_LIMIT
+    (within [1/MAX_LIMIT, MAX_LIMIT] on a log axis)."""
+    values = [clip_limit(v, log) for v in (lo, hi) if v == v]  # v == v: not NaN
+    if len(values) < 2 or values[0] >= values[1]:
+        middle = values[0] if values else (1.0 if log else 0.0)
+        return (middle / 10.0, middle * 10.0) if log else (middle - 1.0, middle + 1.0)
+    return values[0], values[1]
+
 
 def cjk_font_available() -> bool:
     """Return True when the CJK font is known to matplotlib."""

@@ -22,7 +22,7 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import LogLocator, MaxNLocator, NullLocator
 from mpl_toolkits.mplot3d.art3d import Poly3DCollection
 
-from widgets.plotting.style import COLORS, FIGSIZE, StaticFigure, house_style
+from widgets.plotting.style import COLORS, FIGSIZE, StaticFigure, clip_limit, house_style, safe_limits
 
 #: Marker, colour and short label of each verdict of the second-derivative test.
 KIND_STYLE = {
@@ -56,6 +56,7 @@ def _fit_ylim(ax: Axes, data: tuple[float, float], limits: tuple[float, float], 
     """
     log = ax.get_yscale() == "log"
     to, back = (np.log10, lambda v: 10.0 ** v) if log else ((lambda v: v), (lambda v: v))
+    data, limits = tuple(clip_limit(v, log) for v in data), safe_limits(*limits, log=log)
     lo, hi = to(np.asarray(limits, dtype=np.float64))
     if keep:
         now_lo, now_hi = sorted(to(np.asarray(ax.get_ylim(), dtype=np.float64)))
@@ -64,7 +65,7 @@ def _fit_ylim(ax: Axes, data: tuple[float, float], limits: tuple[float, float], 
             return
         middle, half = (lo + hi) / 2, 0.75 * (hi - lo)
         lo, hi = middle - half, middle + half
-    ax.set_ylim(float(back(lo)), float(back(hi)))
+    ax.set_ylim(*safe_limits(float(back(lo)), float(back(hi)), log=log))
 
 
 def quantile_levels(Z, count: int = 16) -> np.ndarray:
@@ -77,8 +78,9 @@ def quantile_levels(Z, count: int = 16) -> np.ndarray:
     if finite.size == 0:
         return np.array([0.0])
     levels = np.unique(np.quantile(finite, np.linspace(0.02, 0.98, count)))
-    if levels.size < 2:
-        levels = np.array([levels[0] - 1.0, levels[0], levels[0] + 1.0])
+    if levels.size < 2:  # a constant f: three levels around it, apart even for a huge constant
+        spread = max(1.0, 1e-3 * abs(float(levels[0])))
+        levels = np.array([levels[0] - spread, levels[0], levels[0] + spread])
     return levels
 
 
