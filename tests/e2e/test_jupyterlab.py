@@ -1,0 +1,43 @@
+"""Every chapter 5 notebook in JupyterLab in Chromium: runs clean, and every explorer is live and safe."""
+
+from __future__ import annotations
+
+import pytest
+
+from . import harness
+from .conftest import notebook_params, require
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.mark.parametrize("notebook", notebook_params())
+def test_notebook_in_jupyterlab(notebook, lab_server, watched_page, canary):
+    notebook = require(notebook)
+    page = watched_page.page
+    stored_widgets, stored_explorers = harness.stored_outputs(lab_server.root / "chapter5" / notebook.name)
+    problems: list[str] = []
+    explorers: list[dict] = []
+    try:
+        harness.open_in_lab(page, lab_server, f"chapter5/{notebook.name}")
+        completed = harness.run_all_in_lab(page)
+        harness.wait_outputs_settled(page, stored_widgets if completed else 0)
+        problems += harness.output_problems(page)
+        if not completed:
+            problems.append("run all cells stopped before the last cell")
+        widgets = harness.widget_outputs(page)
+        if widgets < stored_widgets:
+            problems.append(f"{widgets} live widget outputs, but the notebook stores {stored_widgets}")
+        explorers, explorer_problems = harness.exercise_explorers(page, canary)
+        problems += explorer_problems
+        if len(explorers) < stored_explorers:
+            problems.append(f"{len(explorers)} explorers on the page, but the notebook stores {stored_explorers}")
+        problems += [p for p in harness.output_problems(page) if p not in problems]
+        problems += [f"log console (output from a widget callback): {m}" for m in harness.lab_log_messages(page)]
+    finally:
+        report = {"notebook": notebook.name, "explorers": explorers, "problems": problems,
+                  "page_errors": watched_page.errors}
+        harness.save_report(f"jupyterlab-{notebook.stem}", report)
+        harness.save_screenshot(page, f"jupyterlab-{notebook.stem}", scroller=".jp-WindowedPanel-outer")
+        harness.shutdown_lab_kernels(lab_server)
+    problems += watched_page.errors
+    assert not problems, "\n".join(problems)
