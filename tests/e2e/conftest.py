@@ -82,14 +82,14 @@ def served_root(tmp_path_factory) -> Path:
     return root
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")  # stopped after its module: its kernels must not load the tests that follow
 def lab_server(served_root, tmp_path_factory, browser):
     server = harness.start_lab(served_root, tmp_path_factory.mktemp("lab"))
     yield server
     server.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def voila_server(served_root, tmp_path_factory, browser):
     server = harness.start_voila(served_root, tmp_path_factory.mktemp("voila"))
     yield server
