@@ -4,12 +4,12 @@ forms accepted, typical mistakes rejected with the right hint, hostile input rej
 import json
 import pathlib
 import re
-import signal
 
 import numpy as np
 import pytest
 import sympy as sp
 
+from hang import fail_if_it_hangs
 from widgets import exercise_bank as eb
 from widgets import matrix_expressions as mx
 from widgets.answers import parse_answer
@@ -23,14 +23,8 @@ BOOK = [k for k in KEYS if k.startswith("5.9/")]
 @pytest.fixture(autouse=True)
 def hang_guard():
     """Fail instead of hanging if one test takes more than 60 s: a guard, not a timing test."""
-    def _raise(*_):
-        raise TimeoutError("an answer check hung")
-
-    old = signal.signal(signal.SIGALRM, _raise)
-    signal.alarm(60)
-    yield
-    signal.alarm(0)
-    signal.signal(signal.SIGALRM, old)
+    with fail_if_it_hangs(60, "an answer check"):
+        yield
 
 
 # ---------------------------------------------------------------------------------------------

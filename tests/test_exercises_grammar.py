@@ -1,11 +1,11 @@
 """The matrix-expression grammar of the answer boxes: what is accepted, what it means, what is refused."""
 
-import signal
 
 import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
+from hang import fail_if_it_hangs
 from widgets import matrix_expressions as mx
 from widgets.answers import check_matrix_answer
 from widgets.expressions import ExpressionError
@@ -17,14 +17,8 @@ TABLE = mx.variables(x=("D", 1), A=("E", "D"), b=("E", 1), S=("D", "D"), mu=("D"
 @pytest.fixture(autouse=True)
 def hang_guard():
     """Fail instead of hanging if one parse takes more than 10 s: a guard, not a timing test."""
-    def _raise(*_):
-        raise TimeoutError("parse hung")
-
-    old = signal.signal(signal.SIGALRM, _raise)
-    signal.alarm(10)
-    yield
-    signal.alarm(0)
-    signal.signal(signal.SIGALRM, old)
+    with fail_if_it_hangs(10, "parse"):
+        yield
 
 
 @pytest.fixture

@@ -1,13 +1,13 @@
 """The safe parser: what students type is accepted, everything else is refused with a message."""
 
 import os
-import signal
 import string
 
 import pytest
 import sympy as sp
 from hypothesis import given, settings, strategies as st
 
+from hang import fail_if_it_hangs
 from widgets.expressions import MAX_LENGTH, ExpressionError, parse_expression
 
 x, y = sp.symbols("x y", real=True)
@@ -16,14 +16,8 @@ x, y = sp.symbols("x y", real=True)
 @pytest.fixture(autouse=True)
 def hang_guard():
     """Fail (instead of hanging the suite) if one parse takes more than 10 s: a guard, not a timing test."""
-    def _raise(*_):
-        raise TimeoutError("parse_expression hung")
-
-    old = signal.signal(signal.SIGALRM, _raise)
-    signal.alarm(10)
-    yield
-    signal.alarm(0)
-    signal.signal(signal.SIGALRM, old)
+    with fail_if_it_hangs(10, "parse_expression"):
+        yield
 
 
 ACCEPTED = [
