@@ -45,8 +45,10 @@ VIEWPORT = {"width": 1280, "height": 900}
 LAB_SETTINGS = {
     "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"fetchNews": "false", "checkForUpdates": False},
     "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings": {"autosave": False},
-    "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
 }
+#: The tests render every cell, on screen or not (they check every output and screenshot the whole
+#: notebook); JupyterLab's own default, "contentVisibility", skips painting cells off screen.
+TEST_WINDOWING = "none"
 
 
 def find_chromium() -> str | None:
@@ -155,11 +157,17 @@ def _start(name: str, command: list[str], env: dict, workdir: Path, port: int, t
     return Server(name, port, token, process, log_path, root)
 
 
-def start_lab(root: Path, workdir: Path) -> Server:
-    """Start ``jupyter lab`` serving ``root`` on a free port; return it once it answers."""
+def start_lab(root: Path, workdir: Path, windowing: str | None = TEST_WINDOWING) -> Server:
+    """Start ``jupyter lab`` serving ``root`` on a free port; return it once it answers.
+
+    ``windowing`` is the notebook's windowing mode; None keeps JupyterLab's default.
+    """
     env = isolated_env(workdir)
     settings = Path(env["JUPYTERLAB_SETTINGS_DIR"])
-    for relative, values in LAB_SETTINGS.items():
+    lab_settings = dict(LAB_SETTINGS)
+    if windowing is not None:
+        lab_settings["@jupyterlab/notebook-extension/tracker.jupyterlab-settings"] = {"windowingMode": windowing}
+    for relative, values in lab_settings.items():
         target = settings / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(json.dumps(values))
@@ -334,7 +342,8 @@ LAB_CURRENT = "window.jupyterapp && window.jupyterapp.shell.currentWidget"
 
 def open_in_lab(page, server: Server, path: str, timeout: float = 120.0) -> None:
     """Open ``path`` (relative to the server root) in JupyterLab and wait for its kernel."""
-    page.goto(server.url(f"lab/tree/{path}"), wait_until="domcontentloaded")
+    # ?reset: a fresh workspace, or JupyterLab reopens (and starts kernels for) every notebook opened before
+    page.goto(server.url(f"lab/tree/{path}?reset"), wait_until="domcontentloaded")
     page.wait_for_function(
         f"""() => {{ const w = {LAB_CURRENT};
             return !!(w && w.context && w.context.path === {json.dumps(path)} && w.sessionContext

@@ -20,6 +20,10 @@ def test_notebook_in_jupyterlab(notebook, lab_server, watched_page, canary):
     try:
         harness.open_in_lab(page, lab_server, f"chapter5/{notebook.name}")
         completed = harness.run_all_in_lab(page)
+        # Only this notebook's kernel runs: notebooks opened by earlier tests are not reopened.
+        sessions = sorted(s["path"] for s in lab_server.api("GET", "api/sessions") or [])
+        if sessions != [f"chapter5/{notebook.name}"]:
+            problems.append(f"sessions on the server: {sessions}")
         harness.wait_outputs_settled(page, stored_widgets if completed else 0)
         problems += harness.output_problems(page)
         if not completed:
