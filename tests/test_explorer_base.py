@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
+import time
 import weakref
 
 import matplotlib.pyplot as plt
+import numpy as np
 import pytest
 from ipywidgets.widgets.widget import _instances as open_widgets
 
 from widgets.explorers import gradient_explorer, hessian_explorer, secant_explorer, taylor_explorer
+from widgets.explorers import base
 from widgets.explorers import gradients as gradient_module
 from widgets.explorers import univariate as univariate_module
 
@@ -59,3 +63,93 @@ def test_an_error_in_a_formula_handler_is_reported_not_raised(make, module, monk
         assert len(plt.get_fignums()) >= 1
     finally:
         explorer.close()
+
+
+# -- the readout follows the picture ------------------------------------------------------------
+def _record_readout_updates(explorer, monkeypatch) -> list[tuple[float, str]]:
+    """Record (monotonic time, value) for every readout state update sent towards the page."""
+    sent: list[tuple[float, str]] = []
+
+    def record(msg, buffers=None):
+        if msg.get("method") == "update" and "value" in msg.get("state", {}):
+            sent.append((time.monotonic(), msg["state"]["value"]))
+
+    monkeypatch.setattr(explorer.readout, "_send", record)
+    return sent
+
+
+def test_without_an_event_loop_the_readout_is_sent_with_the_move(monkeypatch):
+    explorer = secant_explorer()
+    try:
+        sent = _record_readout_updates(explorer, monkeypatch)
+        explorer.controls["h"].value = 0.5
+        assert [value for _, value in sent] == [explorer.readout.value]
+        assert explorer._readout_timer is None
+    finally:
+        explorer.close()
+
+
+def test_in_a_kernel_the_readout_follows_once_the_slider_rests(monkeypatch):
+    explorer = secant_explorer()
+    sent = _record_readout_updates(explorer, monkeypatch)
+
+    async def moves():
+        before = explorer.readout.value
+        moved = time.monotonic()
+        for h in (0.5, 0.4, 0.3):  # three quick moves: one readout update, with the last value
+            explorer.controls["h"].value = h
+        assert explorer.readout.value != before  # Python already sees the new readout
+        assert sent == []                        # the page does not, yet
+        await asyncio.sleep(base.READOUT_DELAY + 0.2)
+        return moved
+
+    try:
+        moved = asyncio.run(moves())
+        assert [value for _, value in sent] == [explorer.readout.value]
+        assert sent[0][0] - moved >= base.READOUT_DELAY * 0.9
+        assert explorer._readout_hold is None and explorer._readout_timer is None
+    finally:
+        explorer.close()
+
+
+def test_during_a_long_drag_the_readout_still_updates(monkeypatch):
+    explorer = secant_explorer()
+    sent = _record_readout_updates(explorer, monkeypatch)
+    steps = np.linspace(0.9, 0.1, 40)
+    pause = base.READOUT_DELAY / 2  # the slider never rests long enough for the debounce alone
+
+    async def drag():
+        started = time.monotonic()
+        for h in steps:
+            explorer.controls["h"].value = float(h)
+            await asyncio.sleep(pause)
+        ended = time.monotonic()
+        await asyncio.sleep(base.READOUT_DELAY + 0.2)
+        return started, ended
+
+    try:
+        started, ended = asyncio.run(drag())
+        during = [t for t, _ in sent if t < ended]
+        assert ended - started > 3 * base.READOUT_MAX_WAIT
+        assert len(during) >= 2, f"{len(sent)} readout updates in a {ended - started:.2f} s drag"
+        assert sent[-1][1] == explorer.readout.value  # the last update carries the final value
+    finally:
+        explorer.close()
+
+
+def test_closing_sends_the_held_readout_and_leaves_no_timer(monkeypatch):
+    explorer = secant_explorer()
+    sent = _record_readout_updates(explorer, monkeypatch)
+    errors = []
+
+    async def move_then_close():
+        asyncio.get_running_loop().set_exception_handler(lambda loop, context: errors.append(context))
+        explorer.controls["h"].value = 0.25
+        value = explorer.readout.value
+        explorer.close()
+        await asyncio.sleep(base.READOUT_DELAY + 0.1)
+        return value
+
+    value = asyncio.run(move_then_close())
+    assert [v for _, v in sent] == [value]
+    assert explorer._readout_timer is None and errors == []

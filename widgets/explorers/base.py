@@ -4,6 +4,7 @@ and ``update()``, which moves artists in place and never creates a figure.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import functools
 import html
@@ -67,6 +68,15 @@ def _fast_diff_image(canvas) -> bytes | None:
     canvas._force_full = False
     canvas._png_is_old = False
     return encode_png_rgba(output.view(dtype=np.uint8).reshape((*output.shape, 4)))
+
+
+#: After a slider move in a running kernel the new picture goes to the page at once, and the
+#: typeset readout under it follows once the controls have rested this long (seconds) ...
+READOUT_DELAY = 0.05
+#: ... or, during a long drag, at the latest this long after the first move it holds back.
+READOUT_MAX_WAIT = 0.25
+# Why: the page typesets the readout (MathJax) and lays the notebook out again, 15-25 ms of its
+# main thread; arriving with the picture, that work delays the repaint of the picture by as much.
 
 
 class ExplorerMessage(Exception):
@@ -137,6 +147,8 @@ class Explorer:
         self._background = None
         self._pending_draw = False
         self._snapshotting = False
+        self._readout_hold = None  # (hold_sync context, loop time it began) while the readout is held back
+        self._readout_timer = None
         canvas.mpl_connect("draw_event", self._on_draw)
 
     # -- wiring -----------------------------------------------------------------------------
@@ -163,8 +175,49 @@ class Explorer:
         self.figure.set_layout_engine("none")
 
     def _on_change(self, change) -> None:
-        if not self._busy:
+        if self._busy:
+            return
+        loop = self._hold_readout()
+        try:
             self.refresh()
+        finally:
+            if loop is not None:
+                self._schedule_readout(loop)
+
+    # -- the readout follows the picture ------------------------------------------------------
+    def _hold_readout(self):
+        """In a running event loop (a kernel), hold the readout's updates back from the page; return the loop.
+
+        Without one (a script, a test) return None: everything is sent at once, as before.
+        """
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            return None
+        if self._readout_hold is None:
+            hold = self.readout.hold_sync()
+            hold.__enter__()
+            self._readout_hold = (hold, loop.time())
+        return loop
+
+    def _schedule_readout(self, loop) -> None:
+        """Send the held readout READOUT_DELAY s from now, but no later than READOUT_MAX_WAIT s after the hold began."""
+        if self._readout_timer is not None:
+            self._readout_timer.cancel()
+        if self._readout_hold is None:
+            return
+        deadline = self._readout_hold[1] + READOUT_MAX_WAIT
+        delay = max(0.0, min(READOUT_DELAY, deadline - loop.time()))
+        self._readout_timer = loop.call_later(delay, self.release_readout)
+
+    def release_readout(self) -> None:
+        """Send the readout's held-back updates to the page now (nothing to do when none are held)."""
+        if self._readout_timer is not None:
+            self._readout_timer.cancel()
+            self._readout_timer = None
+        held, self._readout_hold = self._readout_hold, None
+        if held is not None:
+            held[0].__exit__(None, None, None)
 
     def refresh(self) -> bool:
         """Run ``update()`` and repaint; show a message instead of raising. Return True on success."""
@@ -287,6 +340,7 @@ class Explorer:
 
     def close(self) -> None:
         """Close the figure and the widgets; the explorer is unusable afterwards."""
+        self.release_readout()
         for control in getattr(self, "_observed", []):
             control.unobserve(self._on_change, names="value")
         canvas = self.figure.canvas
