@@ -11,10 +11,17 @@ The time is measured inside the page: from the ``keydown`` event's time stamp to
 animation frame after the new picture is on the canvas (the explorer: the canvas pixels differ
 after ipympl's ``drawImage``; the naive way: the new ``<img>`` has been decoded). Each case gets
 ``--moves`` key presses (at least 30, after two that are not counted) on one slider, sweeping it
-back and forth. All explorers are measured in one page, then all naive versions in another: one
-page and one kernel at a time, so neither slows the other down.
+back and forth; each press waits until the case's output has been still for a moment, so every
+move starts from rest. The explorer's typeset readout, which follows the picture, is timed too
+(key press to its last change).
 
-    python benchmarks/browser_latency.py [--moves 40] [--only gradient_explorer ...] [--json out.json] [--markdown]
+Each explorer is measured in a notebook of its own, as in the chapters (one to three explorers
+each), then its naive version in another; ``--shared-page`` puts all explorers in one notebook
+instead. One page and one kernel run at a time, so neither slows the other down. JupyterLab runs
+with its default settings (its default notebook windowing skips painting cells off screen).
+
+    python benchmarks/browser_latency.py [--moves 40] [--only gradient_explorer ...] [--json out.json]
+                                         [--markdown] [--shared-page]
 """
 
 from __future__ import annotations
@@ -40,6 +47,8 @@ sys.path.insert(0, str(REPO))
 from e2e import harness  # noqa: E402
 
 TARGET_MS = 60.0
+#: Before each key press the case's output must have been still this long (ms).
+QUIET_MS = 150
 SLIDER_TYPES = ("IntSlider", "FloatSlider", "FloatLogSlider", "IntLogSlider")
 SLIDER_KEYS = ("value", "min", "max", "step", "base", "description", "readout_format")
 
@@ -166,8 +175,8 @@ def slider_code(slider: dict) -> str:
     return f"W.{slider['type']}({arguments}, continuous_update=True)"
 
 
-def write_notebooks(directory: Path, selections: list[Selection]) -> tuple[Path, Path]:
-    """Write ``explorers.ipynb`` and ``naive.ipynb`` (one cell per case) into ``directory``."""
+def write_notebooks(directory: Path, selections: list[Selection], stem: str = "") -> tuple[Path, Path]:
+    """Write ``explorers{stem}.ipynb`` and ``naive{stem}.ipynb`` (one cell per case) into ``directory``."""
     import nbformat
 
     directory.mkdir(parents=True, exist_ok=True)
@@ -182,7 +191,7 @@ def write_notebooks(directory: Path, selections: list[Selection]) -> tuple[Path,
         notebook = nbformat.v4.new_notebook()
         notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
         notebook.cells = [nbformat.v4.new_code_cell(source) for source in cells]
-        path = directory / f"{name}.ipynb"
+        path = directory / f"{name}{stem}.ipynb"
         nbformat.write(notebook, path)
         paths.append(path)
     return paths[0], paths[1]
@@ -195,15 +204,33 @@ LATENCY_JS = r"""
 ([tag, mode]) => {
   const slider = document.querySelector('.' + tag);
   const root = slider.closest('.jp-OutputArea-output');
-  const state = {samples: [], pending: null};
+  const state = {samples: [], readouts: [], pending: null, current: null, lastChange: performance.now()};
   const record = (p, now) => {
     if (state.pending === p && p.t0 !== null) { state.samples.push(now - p.t0); state.pending = null; }
   };
+  // The readout under the picture (the explorer's typeset math) is sent after the picture; the
+  // time of its last change after a key press is kept as the readout's latency.
+  const keepReadout = () => {
+    const c = state.current;
+    if (c && c.t0 !== null && c.readoutAt !== undefined) state.readouts.push(c.readoutAt - c.t0);
+  };
   // arm() runs before each key press: it notes the current picture, outside the timed interval.
-  state.arm = () => { state.pending = {t0: null, before: state.hash ? state.hash() : null, frame: false}; };
+  state.arm = () => {
+    keepReadout();
+    state.pending = state.current = {t0: null, before: state.hash ? state.hash() : null, frame: false};
+  };
+  state.finish = () => { keepReadout(); state.current = null; return state.readouts; };
   document.addEventListener('keydown', event => {
     if (state.pending && state.pending.t0 === null && root.contains(event.target)) state.pending.t0 = event.timeStamp;
   }, true);
+  // Any change inside the output (slider, picture elements, readout, message) marks it as not yet quiet.
+  new MutationObserver(() => { state.lastChange = performance.now(); })
+    .observe(root, {childList: true, subtree: true, characterData: true, attributes: true});
+  const readout = Array.from(root.querySelectorAll('.widget-htmlmath')).pop();  // under the figure
+  if (readout) new MutationObserver(() => {
+    const c = state.current;
+    if (c && c.t0 !== null) c.readoutAt = performance.now();
+  }).observe(readout, {childList: true, subtree: true, characterData: true});
   if (mode === 'explorer') {
     // ipympl paints each new picture with drawImage; the sample ends at the next animation frame
     // once the canvas pixels differ from those before the key press.
@@ -255,14 +282,25 @@ def slider_position(page, tag: str) -> dict:
         return {now: +s.get(), min: +range.min, max: +range.max, step: +(s.options.step || 0)}; }""", tag)
 
 
-def measure(page, tag: str, mode: str, moves: int, timeout: float = 10.0, settle_ms: int = 60,
-            give_up: int = 3, warmup: int = 2) -> tuple[list[float], int]:
-    """Press an arrow key ``moves`` times on the slider tagged ``tag``; return (latencies in ms, moves lost).
+@dataclass
+class Measured:
+    """What ``measure`` found for one case in one mode."""
+
+    samples: list[float]
+    lost: int
+    readouts: list[float] = field(default_factory=list)
+
+
+def measure(page, tag: str, mode: str, moves: int, timeout: float = 10.0, quiet_ms: int = QUIET_MS,
+            settle_ms: int = 60, give_up: int = 3, warmup: int = 2) -> Measured:
+    """Press an arrow key ``moves`` times on the slider tagged ``tag``; return the latencies in ms.
 
     ``warmup`` presses come first and are not counted (the first move of a figure pays for code
     paths run once: caches, the first PNG diff). A move is lost when no new picture shows within
     ``timeout`` s; after ``give_up`` lost moves in a row the case stops (the slider does not
-    change the picture, or the kernel is stuck).
+    change the picture, or the kernel is stuck). Each press starts from a quiet output: after the
+    new picture, the next press waits until nothing in the case's output has changed for
+    ``quiet_ms`` (the readout that follows the picture included), then ``settle_ms`` more.
     """
     page.bring_to_front()
     page.evaluate(LATENCY_JS, [tag, mode])
@@ -286,12 +324,15 @@ def measure(page, tag: str, mode: str, moves: int, timeout: float = 10.0, settle
         shown = harness.wait_for(page, "([tag, n]) => window.__latency[tag].samples.length > n", [tag, count], timeout)
         if not shown:  # the picture did not change (or took longer than the timeout)
             page.evaluate("(tag) => { window.__latency[tag].pending = null; }", tag)
+        harness.wait_for(page, "([tag, quiet]) => performance.now() - window.__latency[tag].lastChange >= quiet",
+                         [tag, quiet_ms], timeout)
         page.wait_for_timeout(settle_ms)
         return shown
 
     for _ in range(warmup):
         press()
-    page.evaluate("(tag) => { window.__latency[tag].samples = []; }", tag)
+    page.evaluate("(tag) => { const s = window.__latency[tag]; s.samples = []; s.readouts = []; s.current = null; }",
+                  tag)
     lost, lost_in_row = 0, 0
     for k in range(moves):
         if lost_in_row >= give_up:
@@ -301,7 +342,9 @@ def measure(page, tag: str, mode: str, moves: int, timeout: float = 10.0, settle
             lost_in_row = 0
         else:
             lost, lost_in_row = lost + 1, lost_in_row + 1
-    return page.evaluate("(tag) => window.__latency[tag].samples", tag), lost
+    samples = page.evaluate("(tag) => window.__latency[tag].samples", tag)
+    readouts = page.evaluate("(tag) => window.__latency[tag].finish()", tag) if mode == "explorer" else []
+    return Measured(samples, lost, readouts)
 
 
 def open_and_run(page, server, path: str) -> None:
@@ -319,6 +362,8 @@ class Result:
     explorer: list[float]
     naive: list[float]
     lost: tuple[int, int]
+    #: key press -> the explorer's typeset readout changed (it follows the picture), ms
+    readout: list[float] = field(default_factory=list)
 
     @staticmethod
     def stats(samples: list[float]) -> tuple[float, float]:
@@ -329,58 +374,68 @@ class Result:
         return statistics.median(ordered), p95
 
 
-def run(server, browser, directory: Path, selections: list[Selection], moves: int, log=print) -> list[Result]:
-    """Measure every selected case: first all explorers in one page, then all naive versions in another.
+def run(server, browser, directory: Path, selections: list[Selection], moves: int, log=print,
+        shared_page: bool = False) -> list[Result]:
+    """Measure every selected case, its explorer and then its naive version, each in a notebook of its own.
 
-    One page and one kernel at a time: a second open page takes animation frames, and a second
-    kernel CPU time, from the one being measured (on two cores that stalls ipympl for seconds).
+    With ``shared_page`` all explorers are measured in one notebook, then all naive versions in
+    another (a page far fuller than any chapter's, which has one to three explorers: every other
+    explorer on the page adds to the browser's work for each frame). Either way one page and one
+    kernel run at a time: a second open page takes animation frames, and a second kernel CPU time,
+    from the one being measured (on two cores that stalls ipympl for seconds).
     """
-    explorers_nb, naive_nb = write_notebooks(directory, selections)
     measured = [s for s in selections if s.control is not None]
     for s in selections:
         if s.control is None:
             log(f"  {s.name}: skipped ({s.reason})")
-    samples: dict[str, dict[str, tuple[list[float], int]]] = {"explorer": {}, "naive": {}}
-    for mode, notebook in (("explorer", explorers_nb), ("naive", naive_nb)):
-        watch = harness.PageWatch(browser, viewport={"width": 1400, "height": 1000})
-        try:
-            open_and_run(watch.page, server, notebook.relative_to(server.root).as_posix())
-            for s in measured:
-                started = time.monotonic()
-                samples[mode][s.name] = measure(watch.page, case_tag(s), mode, moves)
-                log(f"  {mode:<8} {s.name} ({s.control}): {len(samples[mode][s.name][0])} samples, "
-                    f"{time.monotonic() - started:.0f} s")
-            if watch.errors:
-                raise RuntimeError(f"{mode} page errors: {watch.errors}")
-        finally:
-            watch.close()
-            harness.shutdown_lab_kernels(server)
-    return [Result(s.name, s.control, samples["explorer"][s.name][0], samples["naive"][s.name][0],
-                   (samples["explorer"][s.name][1], samples["naive"][s.name][1])) for s in measured]
+    if shared_page:
+        pages = [(measured, write_notebooks(directory, measured))]
+    else:
+        pages = [([s], write_notebooks(directory, [s], stem=f"-{k}")) for k, s in enumerate(measured)]
+    found: dict[str, dict[str, Measured]] = {"explorer": {}, "naive": {}}
+    for cases, notebooks in pages:
+        for mode, notebook in zip(("explorer", "naive"), notebooks):
+            watch = harness.PageWatch(browser, viewport={"width": 1400, "height": 1000})
+            try:
+                open_and_run(watch.page, server, notebook.relative_to(server.root).as_posix())
+                for s in cases:
+                    started = time.monotonic()
+                    found[mode][s.name] = measure(watch.page, case_tag(s), mode, moves)
+                    log(f"  {mode:<8} {s.name} ({s.control}): {len(found[mode][s.name].samples)} samples, "
+                        f"{time.monotonic() - started:.0f} s")
+                if watch.errors:
+                    raise RuntimeError(f"{mode} page errors: {watch.errors}\nserver log:\n{server.log_tail()}")
+            finally:
+                watch.close()
+                harness.shutdown_lab_kernels(server)
+    return [Result(s.name, s.control, found["explorer"][s.name].samples, found["naive"][s.name].samples,
+                   (found["explorer"][s.name].lost, found["naive"][s.name].lost), found["explorer"][s.name].readouts)
+            for s in measured]
 
 
 def table(results: list[Result]) -> str:
     header = (f"{'explorer':<28}{'slider':<10}{'moves':>6}{'median ms':>11}{'p95 ms':>9}"
-              f"{'naive median':>14}{'naive p95':>11}{'ratio':>8}")
+              f"{'naive median':>14}{'naive p95':>11}{'ratio':>8}{'readout median':>16}")
     lines = [header, "-" * len(header)]
     for r in results:
         (em, ep), (nm, np_) = Result.stats(r.explorer), Result.stats(r.naive)
         ratio = nm / em if em else math.nan
         lost = f"  ({r.lost[0]}/{r.lost[1]} moves without a new picture)" if any(r.lost) else ""
         lines.append(f"{r.name:<28}{r.control:<10}{len(r.explorer):>6}{em:>11.1f}{ep:>9.1f}"
-                     f"{nm:>14.1f}{np_:>11.1f}{ratio:>7.1f}x{lost}")
+                     f"{nm:>14.1f}{np_:>11.1f}{ratio:>7.1f}x{Result.stats(r.readout)[0]:>16.1f}{lost}")
     return "\n".join(lines)
 
 
 def markdown_table(results: list[Result]) -> str:
     """The same figures as a Markdown table (the README's)."""
-    lines = ["| explorer | slider | moves | median ms | p95 ms | naive median ms | naive p95 ms | ratio |",
-             "|---|---|---|---|---|---|---|---|"]
+    lines = ["| explorer | slider | moves | median ms | p95 ms | naive median ms | naive p95 ms | ratio "
+             "| readout median ms |",
+             "|---|---|---|---|---|---|---|---|---|"]
     for r in results:
         (em, ep), (nm, np_) = Result.stats(r.explorer), Result.stats(r.naive)
         ratio = nm / em if em else math.nan
         lines.append(f"| `{r.name}` | `{r.control}` | {len(r.explorer)} | {em:.0f} | {ep:.0f} | {nm:.0f} | {np_:.0f} "
-                     f"| {ratio:.1f}× |")
+                     f"| {ratio:.1f}× | {Result.stats(r.readout)[0]:.0f} |")
     return "\n".join(lines)
 
 
@@ -395,6 +450,8 @@ def main(argv=None) -> int:
     parser.add_argument("--cases", default="cases_*.py", help="glob of case files in benchmarks/")
     parser.add_argument("--json", type=Path, help="also write the raw samples here")
     parser.add_argument("--markdown", action="store_true", help="also print the table in Markdown")
+    parser.add_argument("--shared-page", action="store_true",
+                        help="measure all explorers in one notebook (default: each in a notebook of its own)")
     args = parser.parse_args(argv)
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
     if args.moves < 30:
@@ -415,14 +472,15 @@ def main(argv=None) -> int:
     workdir = harness.make_workdir("browser-latency-")
     served = workdir / "served"
     served.mkdir()
-    server = harness.start_lab(served, workdir / "lab")
+    # JupyterLab as a student gets it: its default windowing, which skips painting cells off screen
+    server = harness.start_lab(served, workdir / "lab", windowing=None)
     try:
         with sync_playwright() as playwright:
             browser = harness.launch_browser(playwright, chromium)
             try:
                 print(f"measuring {len(selections)} case(s), {args.moves} moves each, in {chromium}", flush=True)
                 results = run(server, browser, served / "bench", selections, args.moves,
-                              log=lambda text: print(text, flush=True))
+                              log=lambda text: print(text, flush=True), shared_page=args.shared_page)
             finally:
                 browser.close()
     finally:
