@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import threading
 import time
 import weakref
 
@@ -66,6 +67,36 @@ def test_an_error_in_a_formula_handler_is_reported_not_raised(make, module, monk
 
 
 # -- the readout follows the picture ------------------------------------------------------------
+@pytest.fixture
+def in_a_kernel(monkeypatch):
+    """Act as in a kernel: the explorer holds its readout on the running event loop."""
+    def running_loop():
+        try:
+            return asyncio.get_running_loop()
+        except RuntimeError:
+            return None
+    monkeypatch.setattr(base, "_kernel_loop", running_loop)
+
+
+def run_in_own_loop(coroutine):
+    """Run ``coroutine`` in a fresh thread with its own event loop (this thread may have one running)."""
+    outcome = {}
+
+    def target():
+        try:
+            outcome["value"] = asyncio.run(coroutine)
+        except BaseException as error:  # re-raised below, in the test
+            outcome["error"] = error
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join(60)
+    assert not thread.is_alive(), "the event loop did not finish"
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
+
+
 def _record_readout_updates(explorer, monkeypatch) -> list[tuple[float, str]]:
     """Record (monotonic time, value) for every readout state update sent towards the page."""
     sent: list[tuple[float, str]] = []
@@ -78,7 +109,7 @@ def _record_readout_updates(explorer, monkeypatch) -> list[tuple[float, str]]:
     return sent
 
 
-def test_without_an_event_loop_the_readout_is_sent_with_the_move(monkeypatch):
+def test_outside_a_kernel_the_readout_is_sent_with_the_move(monkeypatch):
     explorer = secant_explorer()
     try:
         sent = _record_readout_updates(explorer, monkeypatch)
@@ -89,7 +120,7 @@ def test_without_an_event_loop_the_readout_is_sent_with_the_move(monkeypatch):
         explorer.close()
 
 
-def test_in_a_kernel_the_readout_follows_once_the_slider_rests(monkeypatch):
+def test_in_a_kernel_the_readout_follows_once_the_slider_rests(monkeypatch, in_a_kernel):
     explorer = secant_explorer()
     sent = _record_readout_updates(explorer, monkeypatch)
 
@@ -104,7 +135,7 @@ def test_in_a_kernel_the_readout_follows_once_the_slider_rests(monkeypatch):
         return moved
 
     try:
-        moved = asyncio.run(moves())
+        moved = run_in_own_loop(moves())
         assert [value for _, value in sent] == [explorer.readout.value]
         assert sent[0][0] - moved >= base.READOUT_DELAY * 0.9
         assert explorer._readout_hold is None and explorer._readout_timer is None
@@ -112,7 +143,7 @@ def test_in_a_kernel_the_readout_follows_once_the_slider_rests(monkeypatch):
         explorer.close()
 
 
-def test_during_a_long_drag_the_readout_still_updates(monkeypatch):
+def test_during_a_long_drag_the_readout_still_updates(monkeypatch, in_a_kernel):
     explorer = secant_explorer()
     sent = _record_readout_updates(explorer, monkeypatch)
     steps = np.linspace(0.9, 0.1, 40)
@@ -128,7 +159,7 @@ def test_during_a_long_drag_the_readout_still_updates(monkeypatch):
         return started, ended
 
     try:
-        started, ended = asyncio.run(drag())
+        started, ended = run_in_own_loop(drag())
         during = [t for t, _ in sent if t < ended]
         assert ended - started > 3 * base.READOUT_MAX_WAIT
         assert len(during) >= 2, f"{len(sent)} readout updates in a {ended - started:.2f} s drag"
@@ -137,7 +168,7 @@ def test_during_a_long_drag_the_readout_still_updates(monkeypatch):
         explorer.close()
 
 
-def test_closing_sends_the_held_readout_and_leaves_no_timer(monkeypatch):
+def test_closing_sends_the_held_readout_and_leaves_no_timer(monkeypatch, in_a_kernel):
     explorer = secant_explorer()
     sent = _record_readout_updates(explorer, monkeypatch)
     errors = []
@@ -150,6 +181,6 @@ def test_closing_sends_the_held_readout_and_leaves_no_timer(monkeypatch):
         await asyncio.sleep(base.READOUT_DELAY + 0.1)
         return value
 
-    value = asyncio.run(move_then_close())
+    value = run_in_own_loop(move_then_close())
     assert [v for _, v in sent] == [value]
     assert explorer._readout_timer is None and errors == []

@@ -109,6 +109,20 @@ def _close_tree(widget) -> None:
         widget.close()
 
 
+def _kernel_loop():
+    """The running event loop when this runs in a Jupyter kernel (where a page shows the widgets), else None."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return None
+    if getattr(get_ipython(), "kernel", None) is None:
+        return None
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:
+        return None
+
+
 def use_ipympl() -> None:
     """Make ipympl the pyplot backend (what ``%matplotlib widget`` does), if it is not already."""
     if matplotlib.get_backend() != IPYMPL_BACKEND:
@@ -186,13 +200,12 @@ class Explorer:
 
     # -- the readout follows the picture ------------------------------------------------------
     def _hold_readout(self):
-        """In a running event loop (a kernel), hold the readout's updates back from the page; return the loop.
+        """In a Jupyter kernel, hold the readout's updates back from the page; return the kernel's event loop.
 
-        Without one (a script, a test) return None: everything is sent at once, as before.
+        Elsewhere (a script, a test) return None: everything is sent at once, as before.
         """
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:
+        loop = _kernel_loop()
+        if loop is None:
             return None
         if self._readout_hold is None:
             hold = self.readout.hold_sync()
