@@ -70,12 +70,7 @@ def test_an_error_in_a_formula_handler_is_reported_not_raised(make, module, monk
 @pytest.fixture
 def in_a_kernel(monkeypatch):
     """Act as in a kernel: the explorer holds its readout on the running event loop."""
-    def running_loop():
-        try:
-            return asyncio.get_running_loop()
-        except RuntimeError:
-            return None
-    monkeypatch.setattr(base, "_kernel_loop", running_loop)
+    monkeypatch.setattr(base, "_in_a_kernel", lambda: True)
 
 
 def run_in_own_loop(coroutine):

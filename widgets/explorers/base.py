@@ -109,13 +109,18 @@ def _close_tree(widget) -> None:
         widget.close()
 
 
-def _kernel_loop():
-    """The running event loop when this runs in a Jupyter kernel (where a page shows the widgets), else None."""
+def _in_a_kernel() -> bool:
+    """True when this runs in a Jupyter kernel, where a page shows the widgets."""
     try:
         from IPython import get_ipython
     except ImportError:
-        return None
-    if getattr(get_ipython(), "kernel", None) is None:
+        return False
+    return getattr(get_ipython(), "kernel", None) is not None
+
+
+def _kernel_loop():
+    """The kernel's running event loop when this runs in a Jupyter kernel, else None."""
+    if not _in_a_kernel():
         return None
     try:
         return asyncio.get_running_loop()
