@@ -22,3 +22,16 @@ def no_figure_leak():
     before = len(plt.get_fignums())
     yield
     assert len(plt.get_fignums()) == before
+
+
+@pytest.fixture(scope="module")
+def kernel_client():
+    """A Python kernel of its own for the test module (started as JupyterLab starts one); its client."""
+    from jupyter_client.manager import start_new_kernel
+
+    manager, client = start_new_kernel(kernel_name="python3", startup_timeout=120)
+    try:
+        yield client
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel(now=True)

@@ -8,21 +8,15 @@ draw (a mathtext ParseException, blank canvases). pyproject.toml keeps ipykernel
 from __future__ import annotations
 
 import pytest
-from jupyter_client.manager import start_new_kernel
 
 
 @pytest.fixture(scope="module")
-def kernel_info():
-    manager, client = start_new_kernel(kernel_name="python3", startup_timeout=120)
-    try:
-        client.kernel_info()
-        reply = client.get_shell_msg(timeout=60)
-        while reply["msg_type"] != "kernel_info_reply":
-            reply = client.get_shell_msg(timeout=60)
-        yield reply["content"]
-    finally:
-        client.stop_channels()
-        manager.shutdown_kernel(now=True)
+def kernel_info(kernel_client):
+    kernel_client.kernel_info()
+    reply = kernel_client.get_shell_msg(timeout=60)
+    while reply["msg_type"] != "kernel_info_reply":
+        reply = kernel_client.get_shell_msg(timeout=60)
+    return reply["content"]
 
 
 def test_kernel_answers(kernel_info):

@@ -13,7 +13,6 @@ import time
 from datetime import datetime
 
 import pytest
-from jupyter_client.manager import start_new_kernel
 
 from widgets.explorers import base
 
@@ -25,16 +24,6 @@ display(explorer)
 print(json.dumps({"slider": explorer.controls["x0"].model_id, "readout": explorer.readout.model_id,
                   "canvas": explorer.figure.canvas.model_id}))
 """
-
-
-@pytest.fixture(scope="module")
-def kernel():
-    manager, client = start_new_kernel(kernel_name="python3", startup_timeout=120)
-    try:
-        yield client
-    finally:
-        client.stop_channels()
-        manager.shutdown_kernel(now=True)
 
 
 def execute(client, code: str, timeout: float = 120.0) -> str:
@@ -77,9 +66,9 @@ def sent_at(msg) -> datetime:
 
 
 @pytest.fixture(scope="module")
-def explorer_ids(kernel):
-    ids = json.loads(execute(kernel, SETUP).strip().splitlines()[-1])
-    drain(kernel)
+def explorer_ids(kernel_client):
+    ids = json.loads(execute(kernel_client, SETUP).strip().splitlines()[-1])
+    drain(kernel_client)
     return ids
 
 
@@ -93,24 +82,24 @@ def readouts(messages, ids) -> list[dict]:
             and "value" in m["content"]["data"].get("state", {})]
 
 
-def test_a_move_sends_the_picture_then_the_readout(kernel, explorer_ids):
-    move_slider(kernel, explorer_ids["slider"], 0.5)
-    messages = drain(kernel)
+def test_a_move_sends_the_picture_then_the_readout(kernel_client, explorer_ids):
+    move_slider(kernel_client, explorer_ids["slider"], 0.5)
+    messages = drain(kernel_client)
     picture, readout = frames(messages, explorer_ids), readouts(messages, explorer_ids)
     assert len(picture) == 1 and len(readout) == 1, [m["msg_type"] for m in messages]
     assert messages.index(picture[0]) < messages.index(readout[0])
     delay = (sent_at(readout[0]) - sent_at(picture[0])).total_seconds()
     assert delay >= base.READOUT_DELAY * 0.9
-    shown = json.loads(execute(kernel, "print(json.dumps(explorer.readout.value))"))
+    shown = json.loads(execute(kernel_client, "print(json.dumps(explorer.readout.value))"))
     assert readout[0]["content"]["data"]["state"]["value"] == shown  # the page gets what Python holds
 
 
-def test_after_a_quick_series_of_moves_the_page_gets_the_last_readout(kernel, explorer_ids):
+def test_after_a_quick_series_of_moves_the_page_gets_the_last_readout(kernel_client, explorer_ids):
     for value in (1.5, 1.4, 1.3, 1.2):
-        move_slider(kernel, explorer_ids["slider"], value)
-    messages = drain(kernel)
+        move_slider(kernel_client, explorer_ids["slider"], value)
+    messages = drain(kernel_client)
     readout, picture = readouts(messages, explorer_ids), frames(messages, explorer_ids)
     assert picture and readout
     assert messages.index(picture[0]) < messages.index(readout[0])
-    shown = json.loads(execute(kernel, "print(json.dumps(explorer.readout.value))"))
+    shown = json.loads(execute(kernel_client, "print(json.dumps(explorer.readout.value))"))
     assert readout[-1]["content"]["data"]["state"]["value"] == shown
