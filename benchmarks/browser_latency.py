@@ -373,6 +373,11 @@ class Result:
         p95 = ordered[min(len(ordered) - 1, math.ceil(0.95 * len(ordered)) - 1)]  # nearest rank
         return statistics.median(ordered), p95
 
+    def figures(self) -> tuple[float, float, float, float, float, float]:
+        """(median, p95, naive median, naive p95, ratio, readout median) in ms, as the tables show them."""
+        (em, ep), (nm, np_) = self.stats(self.explorer), self.stats(self.naive)
+        return em, ep, nm, np_, (nm / em if em else math.nan), self.stats(self.readout)[0]
+
 
 def run(server, browser, directory: Path, selections: list[Selection], moves: int, log=print,
         shared_page: bool = False) -> list[Result]:
@@ -418,11 +423,10 @@ def table(results: list[Result]) -> str:
               f"{'naive median':>14}{'naive p95':>11}{'ratio':>8}{'readout median':>16}")
     lines = [header, "-" * len(header)]
     for r in results:
-        (em, ep), (nm, np_) = Result.stats(r.explorer), Result.stats(r.naive)
-        ratio = nm / em if em else math.nan
+        em, ep, nm, np_, ratio, readout = r.figures()
         lost = f"  ({r.lost[0]}/{r.lost[1]} moves without a new picture)" if any(r.lost) else ""
         lines.append(f"{r.name:<28}{r.control:<10}{len(r.explorer):>6}{em:>11.1f}{ep:>9.1f}"
-                     f"{nm:>14.1f}{np_:>11.1f}{ratio:>7.1f}x{Result.stats(r.readout)[0]:>16.1f}{lost}")
+                     f"{nm:>14.1f}{np_:>11.1f}{ratio:>7.1f}x{readout:>16.1f}{lost}")
     return "\n".join(lines)
 
 
@@ -432,10 +436,9 @@ def markdown_table(results: list[Result]) -> str:
              "| readout median ms |",
              "|---|---|---|---|---|---|---|---|---|"]
     for r in results:
-        (em, ep), (nm, np_) = Result.stats(r.explorer), Result.stats(r.naive)
-        ratio = nm / em if em else math.nan
+        em, ep, nm, np_, ratio, readout = r.figures()
         lines.append(f"| `{r.name}` | `{r.control}` | {len(r.explorer)} | {em:.0f} | {ep:.0f} | {nm:.0f} | {np_:.0f} "
-                     f"| {ratio:.1f}× | {Result.stats(r.readout)[0]:.0f} |")
+                     f"| {ratio:.1f}× | {readout:.0f} |")
     return "\n".join(lines)
 
 
