@@ -11,6 +11,7 @@ import html
 import io
 import traceback
 import struct
+import time
 import types
 import zlib
 
@@ -47,23 +48,53 @@ def encode_png_rgba(data: np.ndarray, level: int = FRAME_COMPRESS_LEVEL) -> byte
             + _png_chunk(b"IDAT", zlib.compress(rows.data, level)) + _png_chunk(b"IEND", b""))
 
 
-def _fast_diff_image(canvas) -> bytes | None:
-    """Return the next frame for the browser, as matplotlib's webagg does, but encoded quickly.
+#: A frame sent at least this long (seconds) after the one before is taken to find that one painted.
+FRAME_SETTLE = 0.5
+# Why: the page keeps one image for the frames, and a frame that arrives before the one before it
+# has loaded replaces it (ipympl sets ``image.src`` again; the first never fires ``onload`` and is
+# never drawn). A diff frame against a frame that was never drawn leaves stale pixels. So a frame
+# that follows the one before within FRAME_SETTLE carries every pixel changed since the last frame
+# that had time to be painted, and it repairs whatever a lost frame would have left behind.
 
-    The same logic as ``FigureCanvasWebAggCore.get_diff_image`` (the full frame, or only the
-    changed pixels over transparent ones); only the PNG encoder differs. Installed on each
-    explorer's canvas.
+
+def _fast_diff_image(canvas) -> bytes | None:
+    """Return the next frame for the browser, as matplotlib's webagg does, but smaller, encoded
+    quickly, and safe when the page drops a frame.
+
+    The same logic as ``FigureCanvasWebAggCore.get_diff_image``: the full frame, or only the
+    changed pixels over transparent ones. Three differences:
+
+    * the PNG encoder (``encode_png_rgba``);
+    * a diff frame ends at the last changed row and column. The page draws every frame at its top
+      left corner (``drawImage(image, 0, 0)`` in ipympl and in matplotlib's ``mpl.js``), so the
+      transparent margin right of and below the change need not be sent; a frame with no change
+      is a single transparent pixel;
+    * a frame sent within ``FRAME_SETTLE`` of the one before also carries the pixels that frame
+      carried (see there), with their current values.
+
+    Installed on each explorer's canvas.
     """
     if not canvas._png_is_old:
         return None
     pixels = np.asarray(canvas.get_renderer().buffer_rgba())
     buff = pixels.view(np.uint32).squeeze(2)
+    now = time.monotonic()
+    pending = getattr(canvas, "_unsettled", None)  # the pixels of frames the page may not have drawn yet
+    if now - getattr(canvas, "_frame_sent_at", -np.inf) >= FRAME_SETTLE:
+        pending = None
     if canvas._force_full or buff.shape != canvas._last_buff.shape or (pixels[:, :, 3] != 255).any():
         canvas.set_image_mode("full")
         output = buff
+        dirty = np.ones(buff.shape, dtype=bool)
     else:
         canvas.set_image_mode("diff")
-        output = np.where(buff != canvas._last_buff, buff, 0)
+        dirty = buff != canvas._last_buff
+        if pending is not None and pending.shape == dirty.shape:
+            dirty |= pending
+        rows, columns = np.flatnonzero(dirty.any(axis=1)), np.flatnonzero(dirty.any(axis=0))
+        height, width = (rows[-1] + 1, columns[-1] + 1) if rows.size else (1, 1)
+        output = np.where(dirty[:height, :width], buff[:height, :width], 0)
+    canvas._unsettled, canvas._frame_sent_at = dirty, now
     canvas._last_buff = buff.copy()
     canvas._force_full = False
     canvas._png_is_old = False
