@@ -19,9 +19,11 @@ Each explorer is measured in a notebook of its own, as in the chapters (one to t
 each), then its naive version in another; ``--shared-page`` puts all explorers in one notebook
 instead. One page and one kernel run at a time, so neither slows the other down. JupyterLab runs
 with its default settings (its default notebook windowing skips painting cells off screen).
+``--device-scale-factor 2`` measures a HiDPI screen, where ipympl draws every picture with twice
+the pixels in each direction.
 
     python benchmarks/browser_latency.py [--moves 40] [--only gradient_explorer ...] [--json out.json]
-                                         [--markdown] [--shared-page]
+                                         [--markdown] [--shared-page] [--device-scale-factor 2]
 """
 
 from __future__ import annotations
@@ -380,14 +382,15 @@ class Result:
 
 
 def run(server, browser, directory: Path, selections: list[Selection], moves: int, log=print,
-        shared_page: bool = False) -> list[Result]:
+        shared_page: bool = False, device_scale_factor: float = 1) -> list[Result]:
     """Measure every selected case, its explorer and then its naive version, each in a notebook of its own.
 
     With ``shared_page`` all explorers are measured in one notebook, then all naive versions in
     another (a page far fuller than any chapter's, which has one to three explorers: every other
     explorer on the page adds to the browser's work for each frame). Either way one page and one
     kernel run at a time: a second open page takes animation frames, and a second kernel CPU time,
-    from the one being measured (on two cores that stalls ipympl for seconds).
+    from the one being measured (on two cores that stalls ipympl for seconds). ``device_scale_factor``
+    is the page's ``devicePixelRatio`` (2 for a HiDPI screen).
     """
     measured = [s for s in selections if s.control is not None]
     for s in selections:
@@ -400,7 +403,8 @@ def run(server, browser, directory: Path, selections: list[Selection], moves: in
     found: dict[str, dict[str, Measured]] = {"explorer": {}, "naive": {}}
     for cases, notebooks in pages:
         for mode, notebook in zip(("explorer", "naive"), notebooks):
-            watch = harness.PageWatch(browser, viewport={"width": 1400, "height": 1000})
+            watch = harness.PageWatch(browser, viewport={"width": 1400, "height": 1000},
+                                      device_scale_factor=device_scale_factor)
             try:
                 open_and_run(watch.page, server, notebook.relative_to(server.root).as_posix())
                 for s in cases:
@@ -455,10 +459,14 @@ def main(argv=None) -> int:
     parser.add_argument("--markdown", action="store_true", help="also print the table in Markdown")
     parser.add_argument("--shared-page", action="store_true",
                         help="measure all explorers in one notebook (default: each in a notebook of its own)")
+    parser.add_argument("--device-scale-factor", type=float, default=1.0,
+                        help="the page's devicePixelRatio (default 1; 2 for a HiDPI screen)")
     args = parser.parse_args(argv)
     signal.signal(signal.SIGTERM, _exit_on_sigterm)
     if args.moves < 30:
         parser.error("--moves must be at least 30")
+    if not 0.5 <= args.device_scale_factor <= 4:
+        parser.error("--device-scale-factor must be between 0.5 and 4")
     chromium = harness.find_chromium()
     if chromium is None:
         print("no Chromium found (set $CHROMIUM)", file=sys.stderr)
@@ -481,9 +489,11 @@ def main(argv=None) -> int:
         with sync_playwright() as playwright:
             browser = harness.launch_browser(playwright, chromium)
             try:
-                print(f"measuring {len(selections)} case(s), {args.moves} moves each, in {chromium}", flush=True)
+                print(f"measuring {len(selections)} case(s), {args.moves} moves each, in {chromium} "
+                      f"(devicePixelRatio {args.device_scale_factor:g})", flush=True)
                 results = run(server, browser, served / "bench", selections, args.moves,
-                              log=lambda text: print(text, flush=True), shared_page=args.shared_page)
+                              log=lambda text: print(text, flush=True), shared_page=args.shared_page,
+                              device_scale_factor=args.device_scale_factor)
             finally:
                 browser.close()
     finally:

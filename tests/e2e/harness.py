@@ -227,8 +227,8 @@ def launch_browser(playwright, executable: str):
 class PageWatch:
     """A fresh browser context and page that records uncaught page errors and crashes."""
 
-    def __init__(self, browser, viewport=None):
-        self.context = browser.new_context(viewport=viewport or VIEWPORT)
+    def __init__(self, browser, viewport=None, device_scale_factor: float = 1):
+        self.context = browser.new_context(viewport=viewport or VIEWPORT, device_scale_factor=device_scale_factor)
         self.context.set_default_timeout(30_000)
         self.page = self.context.new_page()
         self.errors: list[str] = []
