@@ -10,9 +10,10 @@ temporary directory, serves them with JupyterLab and opens them in headless Chro
 The time is measured inside the page: from the ``keydown`` event's time stamp to the first
 animation frame after the new picture is on the canvas (the explorer: the canvas pixels differ
 after ipympl's ``drawImage``; the naive way: the new ``<img>`` has been decoded). Each case gets
-``--moves`` key presses (at least 30, after two that are not counted) on one slider, sweeping it
-back and forth; each press waits until the case's output has been still for a moment, so every
-move starts from rest. The explorer's typeset readout, which follows the picture, is timed too
+``--moves`` timed key presses (at least 30, after two that are not counted) on one slider,
+sweeping it back and forth and turning back where a press shows no new picture (such presses
+are reported, not timed); each press waits until the case's output has been still for a moment,
+so every move starts from rest. The explorer's typeset readout, which follows the picture, is timed too
 (key press to its last change).
 
 Each explorer is measured in a notebook of its own, as in the chapters (one to three explorers
@@ -295,14 +296,18 @@ class Measured:
 
 def measure(page, tag: str, mode: str, moves: int, timeout: float = 10.0, quiet_ms: int = QUIET_MS,
             settle_ms: int = 60, give_up: int = 3, warmup: int = 2) -> Measured:
-    """Press an arrow key ``moves`` times on the slider tagged ``tag``; return the latencies in ms.
+    """Press an arrow key on the slider tagged ``tag`` until ``moves`` presses have been timed; return
+    the latencies in ms and the number of presses lost.
 
     ``warmup`` presses come first and are not counted (the first move of a figure pays for code
-    paths run once: caches, the first PNG diff). A move is lost when no new picture shows within
-    ``timeout`` s; after ``give_up`` lost moves in a row the case stops (the slider does not
-    change the picture, or the kernel is stuck). Each press starts from a quiet output: after the
-    new picture, the next press waits until nothing in the case's output has changed for
-    ``quiet_ms`` (the readout that follows the picture included), then ``settle_ms`` more.
+    paths run once: caches, the first PNG diff). A press is lost when no new picture shows within
+    ``timeout`` s; the sweep then turns back, once until a press shows again (near an end of some
+    sliders the picture no longer changes, e.g. Taylor orders past which the polynomial matches f
+    to the pixel). After ``give_up`` lost presses in a row, or ``moves`` lost in all, the case
+    stops (the slider does not change the picture, or the kernel is stuck). Each press starts
+    from a quiet output: after the new picture, the next press waits until nothing in the case's
+    output has changed for ``quiet_ms`` (the readout that follows the picture included), then
+    ``settle_ms`` more.
     """
     page.bring_to_front()
     page.evaluate(LATENCY_JS, [tag, mode])
@@ -310,10 +315,10 @@ def measure(page, tag: str, mode: str, moves: int, timeout: float = 10.0, quiet_
     handle.scroll_into_view_if_needed()
     handle.focus()
     page.wait_for_timeout(300)
-    key = "ArrowRight"
+    key, turned = "ArrowRight", False
 
     def press() -> bool:
-        nonlocal key
+        nonlocal key, turned
         position = slider_position(page, tag)
         margin = position["step"] / 2
         if position["now"] >= position["max"] - margin:
@@ -326,6 +331,10 @@ def measure(page, tag: str, mode: str, moves: int, timeout: float = 10.0, quiet_
         shown = harness.wait_for(page, "([tag, n]) => window.__latency[tag].samples.length > n", [tag, count], timeout)
         if not shown:  # the picture did not change (or took longer than the timeout)
             page.evaluate("(tag) => { window.__latency[tag].pending = null; }", tag)
+            if not turned:  # turn back, once, where the picture stops changing
+                key, turned = ("ArrowLeft" if key == "ArrowRight" else "ArrowRight"), True
+        else:
+            turned = False
         harness.wait_for(page, "([tag, quiet]) => performance.now() - window.__latency[tag].lastChange >= quiet",
                          [tag, quiet_ms], timeout)
         page.wait_for_timeout(settle_ms)
@@ -335,13 +344,10 @@ def measure(page, tag: str, mode: str, moves: int, timeout: float = 10.0, quiet_
         press()
     page.evaluate("(tag) => { const s = window.__latency[tag]; s.samples = []; s.readouts = []; s.current = null; }",
                   tag)
-    lost, lost_in_row = 0, 0
-    for k in range(moves):
-        if lost_in_row >= give_up:
-            lost += moves - k
-            break
+    timed, lost, lost_in_row = 0, 0, 0
+    while timed < moves and lost_in_row < give_up and lost < moves:
         if press():
-            lost_in_row = 0
+            timed, lost_in_row = timed + 1, 0
         else:
             lost, lost_in_row = lost + 1, lost_in_row + 1
     samples = page.evaluate("(tag) => window.__latency[tag].samples", tag)
@@ -452,7 +458,7 @@ def _exit_on_sigterm(signum, frame):
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--moves", type=int, default=40, help="key presses per explorer (default 40, at least 30)")
+    parser.add_argument("--moves", type=int, default=40, help="timed key presses per explorer (default 40, at least 30)")
     parser.add_argument("--only", nargs="*", help="case names to run (default: all)")
     parser.add_argument("--cases", default="cases_*.py", help="glob of case files in benchmarks/")
     parser.add_argument("--json", type=Path, help="also write the raw samples here")
