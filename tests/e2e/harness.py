@@ -575,18 +575,24 @@ PIXEL_TOLERANCE = 48
 PIXEL_SHARE = 0.0005
 
 
-def same_pictures(before: list[str], after: list[str]) -> bool:
-    """Whether two lists of PNG data URLs show the same pictures (see ``PIXEL_TOLERANCE``). The PNG
-    bytes are not compared: Chromium may encode the same pixels differently from one call to the next."""
+def png_pixels(url: str):
+    """The pixels of a PNG data URL (as ``canvas_pngs`` returns), an h × w × 4 uint8 RGBA array."""
     import base64
     import io
 
     import numpy as np
     from PIL import Image
 
+    return np.asarray(Image.open(io.BytesIO(base64.b64decode(url.split(",", 1)[1]))).convert("RGBA"))
+
+
+def same_pictures(before: list[str], after: list[str]) -> bool:
+    """Whether two lists of PNG data URLs show the same pictures (see ``PIXEL_TOLERANCE``). The PNG
+    bytes are not compared: Chromium may encode the same pixels differently from one call to the next."""
+    import numpy as np
+
     def decode(url: str):
-        data = base64.b64decode(url.split(",", 1)[1])
-        return np.asarray(Image.open(io.BytesIO(data)).convert("RGBA"), dtype=np.int16)
+        return png_pixels(url).astype(np.int16)
 
     if len(before) != len(after):
         return False

@@ -9,13 +9,9 @@ stale was left where the diff frames did not reach.
 
 from __future__ import annotations
 
-import base64
-import io
 import json
 
-import numpy as np
 import pytest
-from PIL import Image
 
 from . import harness
 
@@ -39,17 +35,13 @@ def notebook_json() -> str:
                        "nbformat": 4, "nbformat_minor": 5})
 
 
-def pixels(url: str) -> np.ndarray:
-    return np.asarray(Image.open(io.BytesIO(base64.b64decode(url.split(",", 1)[1]))).convert("RGBA"))
-
-
 #: Records the size of every PNG frame the page receives (ipympl makes a blob URL of each one).
 RECORD_FRAMES = """() => {
     window.__frames = [];
     const create = URL.createObjectURL.bind(URL);
     URL.createObjectURL = (blob) => {
         if (blob && blob.type === 'image/png') {
-            const entry = {bytes: blob.size, t: Math.round(performance.now())};
+            const entry = {bytes: blob.size};
             window.__frames.push(entry);
             createImageBitmap(blob).then(b => { entry.width = b.width; entry.height = b.height; });
         }
@@ -78,9 +70,8 @@ def scaled_page(request, browser):
 
 
 def test_diff_frames_leave_the_kernels_picture(lab_server, scaled_page):
-    watched_page = scaled_page
     (lab_server.root / "frames.ipynb").write_text(notebook_json(), encoding="utf-8")
-    page = watched_page.page
+    page = scaled_page.page
     try:
         harness.open_in_lab(page, lab_server, "frames.ipynb")
         page.evaluate(RECORD_FRAMES)
@@ -116,10 +107,10 @@ def test_diff_frames_leave_the_kernels_picture(lab_server, scaled_page):
             after = harness.canvas_pngs(page, index)
             assert len(after) == len(shown[index]) >= 1
             for k, (a, b) in enumerate(zip(shown[index], after)):
-                first, second = pixels(a), pixels(b)
+                first, second = harness.png_pixels(a), harness.png_pixels(b)
                 differing = int((first != second).any(axis=2).sum())
                 assert differing == 0, f"explorer {index}, figure {k}: {differing} pixels were stale"
             assert harness.canvas_hashes(page, index) == hashes[index]
     finally:
         harness.shutdown_lab_kernels(lab_server)
-    assert not watched_page.errors, watched_page.errors
+    assert not scaled_page.errors, scaled_page.errors
