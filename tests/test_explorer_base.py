@@ -27,6 +27,7 @@ def test_close_releases_the_figure_and_the_widgets(make):
     models = {explorer.figure.canvas.model_id, explorer.status.model_id,
               *(c.model_id for c in explorer.controls.values())}
     explorer.close()
+    explorer.close()  # closing again does nothing, and raises nothing
     del explorer
     for _ in range(3):  # a finalizer can hold the last reference until the next collection
         gc.collect()

@@ -3,6 +3,7 @@ what matplotlib's own frames show, and the kernel's picture."""
 
 from __future__ import annotations
 
+import asyncio
 import io
 
 import numpy as np
@@ -176,10 +177,12 @@ def test_frames_after_a_move_hold_only_the_change(settled):
 LOAD_TIME = 0.1  # how long the emulated page takes to load a frame
 
 
-def play_with_drops(explorer, clock, moves):
+def play_with_drops(explorer, clock, moves, repair=False):
     """Make ``moves`` (control, value, seconds after the move before) and paint the frames as the
     page does when it is slow: a frame followed by the next within LOAD_TIME is never drawn (the
-    page's image gets the new source before it has loaded). Return (the page's picture, frames sent, dropped)."""
+    page's image gets the new source before it has loaded). With ``repair``, FRAME_SETTLE s later
+    the repair frame is sent, as the kernel's event loop does. Return (the page's picture, frames
+    sent, dropped)."""
     canvas = explorer.figure.canvas
     sent: list[tuple[float, bytes, str]] = []
     canvas.send_binary = lambda data: sent.append((clock.now, data, canvas._current_image_mode))
@@ -189,6 +192,9 @@ def play_with_drops(explorer, clock, moves):
         clock.now += wait
         explorer.controls[name].value = value
         explorer.flush()
+    if repair:
+        clock.now += base.FRAME_SETTLE
+        base._send_repair(canvas)
     page, dropped = None, 0
     for k, (at, data, mode) in enumerate(sent):
         if k + 1 < len(sent) and sent[k + 1][0] - at < LOAD_TIME:
@@ -198,19 +204,126 @@ def play_with_drops(explorer, clock, moves):
     return page, len(sent), dropped
 
 
+def stale_pixels(page: np.ndarray, canvas) -> int:
+    return int((page != rendered(canvas)).any(axis=2).sum())
+
+
+#: Four frames in a row are dropped (each followed by the next within LOAD_TIME), then two more moves.
 QUICK_MOVES = [("theta", 0.4, 1.0), ("theta", 0.9, 0.03), ("x", 0.8, 0.03), ("theta", 1.6, 0.03),
                ("y", -1.1, 0.03), ("theta", 2.2, 0.3), ("x", -0.4, 0.03)]
 
 
-def test_a_dropped_frame_leaves_nothing_stale(clock):
-    """Quick moves whose frames the page partly drops: the last frame repairs every pixel."""
+def test_after_a_series_of_dropped_frames_the_repair_frame_leaves_nothing_stale(clock):
+    """More frames in a row dropped than the next frames carry: the page is stale until the repair
+    frame, sent when the series has ended, paints every pixel the series changed."""
     explorer = gradient_explorer()
     try:
         page, sent, dropped = play_with_drops(explorer, clock, QUICK_MOVES)
-        assert dropped >= 4 and sent >= len(QUICK_MOVES)
-        np.testing.assert_array_equal(page, rendered(explorer.figure.canvas))
+        assert dropped >= base.FRAME_CARRY + 1 and sent >= len(QUICK_MOVES)
+        assert stale_pixels(page, explorer.figure.canvas) > 100
+        explorer.close()
+        explorer = gradient_explorer()
+        page, repaired_sent, _ = play_with_drops(explorer, clock, QUICK_MOVES, repair=True)
+        assert repaired_sent == sent + 1
+        assert stale_pixels(page, explorer.figure.canvas) == 0
     finally:
         explorer.close()
+
+
+def test_frames_carry_the_frames_before_them(clock):
+    """Up to FRAME_CARRY frames in a row dropped: the next frame alone repairs them, with no repair frame."""
+    assert base.FRAME_CARRY == 2
+    moves = [("theta", 0.4, 1.0), ("theta", 0.9, 0.03), ("x", 0.8, 0.03), ("y", -1.1, 0.3), ("theta", 2.2, 0.3)]
+    explorer = gradient_explorer()
+    try:
+        page, _, dropped = play_with_drops(explorer, clock, moves)
+        assert dropped == 2
+        assert stale_pixels(page, explorer.figure.canvas) == 0
+    finally:
+        explorer.close()
+
+
+@pytest.fixture
+def at_rest(clock):
+    """A gradient explorer, drawn, its frames recorded (what reaches the page), the last frame settled."""
+    explorer = gradient_explorer()
+    canvas = explorer.figure.canvas
+    sent: list[bytes] = []
+    try:
+        canvas.draw()
+        canvas.send_binary = sent.append
+        clock.now += base.FRAME_SETTLE
+        yield explorer, canvas, sent
+    finally:
+        explorer.close()
+
+
+def test_a_frame_in_a_long_series_carries_only_the_last_frames(clock, at_rest):
+    """Frames stay small during a long drag: the last frame of twelve quick moves holds exactly the
+    pixels changed by itself and the FRAME_CARRY frames before it, not all the series changed."""
+    explorer, canvas, sent = at_rest
+    pictures = [rendered(canvas)]
+    for k in range(12):
+        clock.now += 0.03
+        explorer.controls["theta"].value = round(0.2 + 0.25 * k, 2)
+        pictures.append(rendered(canvas))
+    changes = [(after != before).any(axis=2) for before, after in zip(pictures, pictures[1:])]
+    expected = np.logical_or.reduce(changes[-1 - base.FRAME_CARRY:])
+    series = np.logical_or.reduce(changes)
+    frame = decode(sent[-1])
+    height, width = frame.shape[:2]
+    np.testing.assert_array_equal(frame[..., 3] > 0, expected[:height, :width])
+    assert not expected[height:].any() and not expected[:, width:].any()
+    assert series.sum() > 2 * expected.sum()
+
+
+def test_the_kernel_loop_sends_one_repair_frame_after_a_series(monkeypatch):
+    """In a kernel, the repair frame follows FRAME_SETTLE s after the last frame of a longer series
+    (a frame before then postpones it), once, with every pixel the series changed; closing the
+    explorer cancels a repair still due."""
+    loop = asyncio.new_event_loop()
+    monkeypatch.setattr(base, "_kernel_loop", lambda: loop)
+    monkeypatch.setattr(base, "FRAME_SETTLE", 0.2)
+    explorer = gradient_explorer()
+    canvas = explorer.figure.canvas
+    sent: list[bytes] = []
+
+    pictures = []
+
+    async def moves(values, pause=0.0):
+        for k, value in enumerate(values):
+            if k:
+                await asyncio.sleep(pause)
+            explorer.controls["theta"].value = value
+            pictures.append(rendered(canvas))
+
+    try:
+        canvas.draw()
+        canvas.send_binary = sent.append
+        loop.run_until_complete(asyncio.sleep(0.25))   # the draw's frame had time to be painted
+        pictures.append(rendered(canvas))
+        loop.run_until_complete(moves([0.3, 0.7, 1.1, 1.5], pause=0.1))   # each postpones the repair
+        assert len(sent) == 4
+        loop.run_until_complete(asyncio.sleep(0.1))
+        assert len(sent) == 4   # 0.2 s after the last frame, not before
+        loop.run_until_complete(asyncio.sleep(0.3))
+        assert len(sent) == 5 and canvas._current_image_mode == "diff"
+        repair, after = decode(sent[-1]), pictures[-1]
+        changed = np.logical_or.reduce([(b != a).any(axis=2) for a, b in zip(pictures, pictures[1:])])
+        height, width = repair.shape[:2]
+        np.testing.assert_array_equal(repair[..., 3] > 0, changed[:height, :width])
+        assert not changed[height:].any() and not changed[:, width:].any()
+        np.testing.assert_array_equal(repair[..., :3], np.where(changed[:height, :width, None],
+                                                                after[:height, :width, :3], 0))
+        loop.run_until_complete(asyncio.sleep(0.5))
+        assert len(sent) == 5   # one repair only
+        loop.run_until_complete(moves([0.2, 0.4, 0.6, 0.8]))
+        explorer.close()
+        loop.run_until_complete(asyncio.sleep(0.4))
+        assert len(sent) == 9 and not loop._scheduled   # the repair due was cancelled
+    finally:
+        explorer.close()
+        loop.close()
 
 
 def test_matplotlibs_own_diffs_leave_stale_pixels_after_a_dropped_frame(clock, settled):
@@ -224,28 +337,20 @@ def test_matplotlibs_own_diffs_leave_stale_pixels_after_a_dropped_frame(clock, s
         explorer.close()
 
 
-def test_after_a_pause_a_frame_holds_only_its_own_change(clock):
+def test_after_a_pause_a_frame_holds_only_its_own_change(clock, at_rest):
     """Frames far apart are plain diffs again (matplotlib's, cut short): earlier moves are not sent twice."""
-    explorer = gradient_explorer()
-    canvas = explorer.figure.canvas
-    sent: list[bytes] = []
-    try:
-        canvas.draw()
-        canvas.send_binary = sent.append
-        clock.now += base.FRAME_SETTLE
-        explorer.controls["x"].value = 0.6
-        clock.now += 0.03
-        explorer.controls["theta"].value = 1.9
-        quick = decode(sent[-1])  # within FRAME_SETTLE: the x move's pixels come along
-        clock.now += base.FRAME_SETTLE
-        previous = canvas._last_buff.copy()
-        explorer.controls["theta"].value = 1.7
-        alone = decode(sent[-1])
-        assert (quick[..., 3] > 0).sum() > 2 * (alone[..., 3] > 0).sum() > 0
-        canvas._last_buff, canvas._png_is_old = previous, True
-        theirs = decode(FigureCanvasWebAggCore.get_diff_image(canvas))
-        height, width = alone.shape[:2]
-        np.testing.assert_array_equal(alone, theirs[:height, :width])
-        assert not theirs[height:, :, 3].any() and not theirs[:, width:, 3].any()
-    finally:
-        explorer.close()
+    explorer, canvas, sent = at_rest
+    explorer.controls["x"].value = 0.6
+    clock.now += 0.03
+    explorer.controls["theta"].value = 1.9
+    quick = decode(sent[-1])  # within FRAME_SETTLE: the x move's pixels come along
+    clock.now += base.FRAME_SETTLE
+    previous = canvas._last_buff.copy()
+    explorer.controls["theta"].value = 1.7
+    alone = decode(sent[-1])
+    assert (quick[..., 3] > 0).sum() > 2 * (alone[..., 3] > 0).sum() > 0
+    canvas._last_buff, canvas._png_is_old = previous, True
+    theirs = decode(FigureCanvasWebAggCore.get_diff_image(canvas))
+    height, width = alone.shape[:2]
+    np.testing.assert_array_equal(alone, theirs[:height, :width])
+    assert not theirs[height:, :, 3].any() and not theirs[:, width:, 3].any()

@@ -1,4 +1,5 @@
-"""In a real kernel, a slider move sends the new picture first and the typeset readout after it.
+"""In a real kernel, a slider move sends the new picture first and the typeset readout after it,
+and a quick series of moves is followed by one repair frame.
 
 The page typesets the readout (MathJax) and lays the notebook out again; arriving with the
 picture, that work would delay its repaint. This test plays the page: it sends the slider's
@@ -7,12 +8,15 @@ update over the kernel's shell channel, as JupyterLab does, and reads what comes
 
 from __future__ import annotations
 
+import io
 import json
 import queue
 import time
 from datetime import datetime
 
+import numpy as np
 import pytest
+from PIL import Image
 
 from widgets.explorers import base
 
@@ -103,3 +107,24 @@ def test_after_a_quick_series_of_moves_the_page_gets_the_last_readout(kernel_cli
     assert messages.index(picture[0]) < messages.index(readout[0])
     shown = json.loads(execute(kernel_client, "print(json.dumps(explorer.readout.value))"))
     assert readout[-1]["content"]["data"]["state"]["value"] == shown
+
+
+def opaque_pixels(frame) -> int:
+    return int((np.asarray(Image.open(io.BytesIO(bytes(frame["buffers"][0]))))[..., 3] > 0).sum())
+
+
+def test_a_quick_series_of_moves_is_followed_by_one_repair_frame(kernel_client, explorer_ids):
+    """More quick frames in a row than a frame carries (FRAME_CARRY): FRAME_SETTLE s after the last,
+    the kernel's event loop sends one more frame with every pixel the series changed, which repairs
+    what a page that dropped some of the frames would have left."""
+    drain(kernel_client, quiet=2 * base.FRAME_SETTLE)   # nothing left over from the tests before
+    values = (0.9, 0.8, 0.7, 0.6, 0.5)
+    assert len(values) > base.FRAME_CARRY + 1
+    for value in values:
+        move_slider(kernel_client, explorer_ids["slider"], value)
+    messages = drain(kernel_client, quiet=3 * base.FRAME_SETTLE)
+    picture = frames(messages, explorer_ids)
+    assert len(picture) == len(values) + 1, [m["msg_type"] for m in messages]
+    gap = (sent_at(picture[-1]) - sent_at(picture[-2])).total_seconds()
+    assert base.FRAME_SETTLE * 0.9 <= gap < base.FRAME_SETTLE + 1.0
+    assert opaque_pixels(picture[-1]) > max(opaque_pixels(frame) for frame in picture[:-1])

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import collections
 import functools
 import html
 import io
@@ -50,11 +51,92 @@ def encode_png_rgba(data: np.ndarray, level: int = FRAME_COMPRESS_LEVEL) -> byte
 
 #: A frame sent at least this long (seconds) after the one before is taken to find that one painted.
 FRAME_SETTLE = 0.5
+#: A frame sent within FRAME_SETTLE of the one before also carries the pixels of up to this many
+#: frames before it (those sent since the last pause) ...
+FRAME_CARRY = 2
+# ... and when FRAME_SETTLE passes after a longer series of quick frames, one more frame carries
+# every pixel the series changed (a repair frame).
 # Why: the page keeps one image for the frames, and a frame that arrives before the one before it
 # has loaded replaces it (ipympl sets ``image.src`` again; the first never fires ``onload`` and is
-# never drawn). A diff frame against a frame that was never drawn leaves stale pixels. So a frame
-# that follows the one before within FRAME_SETTLE carries every pixel changed since the last frame
-# that had time to be painted, and it repairs whatever a lost frame would have left behind.
+# never drawn). A diff frame against a frame that was never drawn would leave stale pixels. With the
+# pixels of the frames before it, a frame repairs what up to FRAME_CARRY lost frames in a row would
+# have left; the repair frame, sent when the page has had time to paint, covers any longer run.
+# Carrying the whole series in every frame would do too, but during a long drag or a series of
+# arrow-key presses the frames would grow to every pixel the series touched (3-10 times the bytes).
+
+
+class _FrameLog:
+    """What the page may not have painted yet, kept on each explorer's canvas (``canvas._frame_log``)."""
+
+    def __init__(self):
+        self.sent_at = -np.inf   # time.monotonic() of the last frame
+        self.recent = collections.deque(maxlen=FRAME_CARRY)   # the changes of the last frames of the series
+        self.series: np.ndarray | None = None   # every pixel changed since the series began
+        self.length = 0          # frames in the series
+        self.repair: np.ndarray | None = None   # pixels the next frame must carry (set by _send_repair)
+        self.timer = None        # the kernel loop's handle of the scheduled repair
+
+    def start_series(self) -> None:
+        """The frames so far had time to be painted: forget them."""
+        self.recent.clear()
+        self.series, self.length = None, 0
+
+    def carried(self, changed: np.ndarray) -> np.ndarray:
+        """Return ``changed`` with the pixels this frame must carry besides its own (a new array)."""
+        dirty = changed.copy()
+        for mask in (*self.recent, self.repair):
+            if mask is not None and mask.shape == dirty.shape:   # not after a resize
+                dirty |= mask
+        return dirty
+
+    def record(self, changed: np.ndarray, now: float) -> None:
+        """Log a frame that changed ``changed`` (its own change, and the pixels of a repair)."""
+        if self.repair is not None and self.repair.shape == changed.shape:
+            changed = changed | self.repair
+        self.repair = None
+        self.recent.append(changed)
+        if self.series is None or self.series.shape != changed.shape:
+            self.series = changed.copy()
+        else:
+            self.series |= changed
+        self.length += 1
+        self.sent_at = now
+
+    def cancel(self) -> None:
+        """Drop a scheduled repair (when the figure closes)."""
+        if self.timer is not None:
+            self.timer.cancel()
+            self.timer = None
+
+
+def _frame_log(canvas) -> _FrameLog:
+    log = getattr(canvas, "_frame_log", None)
+    if log is None:
+        log = canvas._frame_log = _FrameLog()
+    return log
+
+
+def _schedule_repair(canvas, log: _FrameLog) -> None:
+    """In a Jupyter kernel, send a repair frame FRAME_SETTLE s from now, unless another frame comes first."""
+    log.cancel()
+    loop = _kernel_loop()
+    if loop is not None:
+        log.timer = loop.call_later(FRAME_SETTLE, _send_repair, canvas)
+
+
+def _send_repair(canvas) -> None:
+    """Send a frame with every pixel the last series of quick frames changed (their current values)."""
+    log = _frame_log(canvas)
+    log.timer = None
+    repair = log.series
+    log.start_series()   # the series has ended; the repair frame begins the next
+    if repair is None:
+        return
+    log.repair = repair
+    canvas._png_is_old = True
+    manager = getattr(canvas, "manager", None)
+    if manager is not None:
+        manager.refresh_all()   # webagg: get_diff_image(), then send_binary() to the page
 
 
 def _fast_diff_image(canvas) -> bytes | None:
@@ -69,8 +151,9 @@ def _fast_diff_image(canvas) -> bytes | None:
       left corner (``drawImage(image, 0, 0)`` in ipympl and in matplotlib's ``mpl.js``), so the
       transparent margin right of and below the change need not be sent; a frame with no change
       is a single transparent pixel;
-    * a frame sent within ``FRAME_SETTLE`` of the one before also carries the pixels that frame
-      carried (see there), with their current values.
+    * a frame sent within ``FRAME_SETTLE`` of the one before also carries the pixels of up to
+      ``FRAME_CARRY`` frames before it, and a longer series of such frames is followed by a repair
+      frame (see there), all with the pixels' current values.
 
     Installed on each explorer's canvas.
     """
@@ -78,23 +161,24 @@ def _fast_diff_image(canvas) -> bytes | None:
         return None
     pixels = np.asarray(canvas.get_renderer().buffer_rgba())
     buff = pixels.view(np.uint32).squeeze(2)
+    log = _frame_log(canvas)
     now = time.monotonic()
-    pending = getattr(canvas, "_unsettled", None)  # the pixels of frames the page may not have drawn yet
-    if now - getattr(canvas, "_frame_sent_at", -np.inf) >= FRAME_SETTLE:
-        pending = None
+    if now - log.sent_at >= FRAME_SETTLE:
+        log.start_series()
     if canvas._force_full or buff.shape != canvas._last_buff.shape or (pixels[:, :, 3] != 255).any():
         canvas.set_image_mode("full")
         output = buff
-        dirty = np.ones(buff.shape, dtype=bool)
+        changed = np.ones(buff.shape, dtype=bool)
     else:
         canvas.set_image_mode("diff")
-        dirty = buff != canvas._last_buff
-        if pending is not None and pending.shape == dirty.shape:
-            dirty |= pending
+        changed = buff != canvas._last_buff
+        dirty = log.carried(changed)
         rows, columns = np.flatnonzero(dirty.any(axis=1)), np.flatnonzero(dirty.any(axis=0))
         height, width = (rows[-1] + 1, columns[-1] + 1) if rows.size else (1, 1)
         output = np.where(dirty[:height, :width], buff[:height, :width], 0)
-    canvas._unsettled, canvas._frame_sent_at = dirty, now
+    log.record(changed, now)
+    if log.length > FRAME_CARRY + 1:
+        _schedule_repair(canvas, log)
     canvas._last_buff = buff.copy()
     canvas._force_full = False
     canvas._png_is_old = False
@@ -388,11 +472,15 @@ class Explorer:
         return bundle
 
     def close(self) -> None:
-        """Close the figure and the widgets; the explorer is unusable afterwards."""
+        """Close the figure and the widgets; the explorer is unusable afterwards (closing again does nothing)."""
         self.release_readout()
         for control in getattr(self, "_observed", []):
             control.unobserve(self._on_change, names="value")
+        self._observed = []   # a second close() has nothing left to do
         canvas = self.figure.canvas
+        log = getattr(canvas, "_frame_log", None)
+        if log is not None:
+            log.cancel()   # no repair frame after the figure is gone
         plt.close(self.figure)
         # ipywidgets keeps every open widget in its registry: the canvas and its toolbar would keep
         # the figure alive after plt.close, and the controls would keep this explorer alive.
