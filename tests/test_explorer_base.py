@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import gc
-import threading
 import time
 import weakref
 
@@ -12,6 +11,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 from ipywidgets.widgets.widget import _instances as open_widgets
+
+from loops import run_in_own_loop
 
 from widgets.explorers import gradient_explorer, hessian_explorer, secant_explorer, taylor_explorer
 from widgets.explorers import base
@@ -72,25 +73,6 @@ def test_an_error_in_a_formula_handler_is_reported_not_raised(make, module, monk
 def in_a_kernel(monkeypatch):
     """Act as in a kernel: the explorer holds its readout on the running event loop."""
     monkeypatch.setattr(base, "_in_a_kernel", lambda: True)
-
-
-def run_in_own_loop(coroutine):
-    """Run ``coroutine`` in a fresh thread with its own event loop (this thread may have one running)."""
-    outcome = {}
-
-    def target():
-        try:
-            outcome["value"] = asyncio.run(coroutine)
-        except BaseException as error:  # re-raised below, in the test
-            outcome["error"] = error
-
-    thread = threading.Thread(target=target)
-    thread.start()
-    thread.join(60)
-    assert not thread.is_alive(), "the event loop did not finish"
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome["value"]
 
 
 def _record_readout_updates(explorer, monkeypatch) -> list[tuple[float, str]]:

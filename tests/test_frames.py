@@ -14,6 +14,8 @@ from hypothesis.extra.numpy import arrays
 from matplotlib.backends.backend_webagg_core import FigureCanvasWebAggCore
 from PIL import Image
 
+from loops import run_in_own_loop
+
 from widgets.explorers import base, gradient_explorer, secant_explorer
 from widgets.explorers.base import encode_png_rgba
 
@@ -281,49 +283,54 @@ def test_the_kernel_loop_sends_one_repair_frame_after_a_series(monkeypatch):
     """In a kernel, the repair frame follows FRAME_SETTLE s after the last frame of a longer series
     (a frame before then postpones it), once, with every pixel the series changed; closing the
     explorer cancels a repair still due."""
-    loop = asyncio.new_event_loop()
-    monkeypatch.setattr(base, "_kernel_loop", lambda: loop)
+    monkeypatch.setattr(base, "_in_a_kernel", lambda: True)   # the explorer uses the running loop
     monkeypatch.setattr(base, "FRAME_SETTLE", 0.2)
-    explorer = gradient_explorer()
-    canvas = explorer.figure.canvas
     sent: list[bytes] = []
+    pictures: list[np.ndarray] = []
 
-    pictures = []
+    async def scenario():
+        explorer = gradient_explorer()
+        canvas = explorer.figure.canvas
 
-    async def moves(values, pause=0.0):
-        for k, value in enumerate(values):
-            if k:
-                await asyncio.sleep(pause)
-            explorer.controls["theta"].value = value
+        async def moves(values, pause=0.0):
+            for k, value in enumerate(values):
+                if k:
+                    await asyncio.sleep(pause)
+                explorer.controls["theta"].value = value
+                pictures.append(rendered(canvas))
+
+        try:
+            canvas.draw()
+            canvas.send_binary = sent.append
+            await asyncio.sleep(0.25)   # the draw's frame had time to be painted
             pictures.append(rendered(canvas))
+            await moves([0.3, 0.7, 1.1, 1.5], pause=0.1)   # each postpones the repair
+            counts = [len(sent)]
+            await asyncio.sleep(0.1)
+            counts.append(len(sent))    # 0.1 s after the last frame: not yet
+            await asyncio.sleep(0.3)
+            counts.append(len(sent))    # 0.2 s after it: the repair
+            mode, repair = canvas._current_image_mode, decode(sent[-1])
+            await asyncio.sleep(0.5)
+            counts.append(len(sent))    # and only one
+            await moves([0.2, 0.4, 0.6, 0.8])
+            explorer.close()
+            await asyncio.sleep(0.4)
+            counts.append(len(sent))    # the repair due was cancelled
+            due = [handle for handle in asyncio.get_running_loop()._scheduled if not handle.cancelled()]
+            return counts, mode, repair, due
+        finally:
+            explorer.close()
 
-    try:
-        canvas.draw()
-        canvas.send_binary = sent.append
-        loop.run_until_complete(asyncio.sleep(0.25))   # the draw's frame had time to be painted
-        pictures.append(rendered(canvas))
-        loop.run_until_complete(moves([0.3, 0.7, 1.1, 1.5], pause=0.1))   # each postpones the repair
-        assert len(sent) == 4
-        loop.run_until_complete(asyncio.sleep(0.1))
-        assert len(sent) == 4   # 0.2 s after the last frame, not before
-        loop.run_until_complete(asyncio.sleep(0.3))
-        assert len(sent) == 5 and canvas._current_image_mode == "diff"
-        repair, after = decode(sent[-1]), pictures[-1]
-        changed = np.logical_or.reduce([(b != a).any(axis=2) for a, b in zip(pictures, pictures[1:])])
-        height, width = repair.shape[:2]
-        np.testing.assert_array_equal(repair[..., 3] > 0, changed[:height, :width])
-        assert not changed[height:].any() and not changed[:, width:].any()
-        np.testing.assert_array_equal(repair[..., :3], np.where(changed[:height, :width, None],
-                                                                after[:height, :width, :3], 0))
-        loop.run_until_complete(asyncio.sleep(0.5))
-        assert len(sent) == 5   # one repair only
-        loop.run_until_complete(moves([0.2, 0.4, 0.6, 0.8]))
-        explorer.close()
-        loop.run_until_complete(asyncio.sleep(0.4))
-        assert len(sent) == 9 and not loop._scheduled   # the repair due was cancelled
-    finally:
-        explorer.close()
-        loop.close()
+    counts, mode, repair, due = run_in_own_loop(scenario())
+    assert counts == [4, 4, 5, 5, 9] and mode == "diff" and not due
+    after = pictures[4]   # the last picture of the first series
+    changed = np.logical_or.reduce([(b != a).any(axis=2) for a, b in zip(pictures[:4], pictures[1:5])])
+    height, width = repair.shape[:2]
+    np.testing.assert_array_equal(repair[..., 3] > 0, changed[:height, :width])
+    assert not changed[height:].any() and not changed[:, width:].any()
+    np.testing.assert_array_equal(repair[..., :3], np.where(changed[:height, :width, None],
+                                                            after[:height, :width, :3], 0))
 
 
 def test_matplotlibs_own_diffs_leave_stale_pixels_after_a_dropped_frame(clock, settled):
