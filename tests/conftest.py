@@ -24,6 +24,14 @@ def no_figure_leak():
     assert len(plt.get_fignums()) == before
 
 
+@pytest.fixture
+def in_a_kernel(monkeypatch):
+    """Act as in a kernel: explorers schedule their work (readout, repair frame) on the running event loop."""
+    from widgets.explorers import base
+
+    monkeypatch.setattr(base, "_in_a_kernel", lambda: True)
+
+
 @pytest.fixture(scope="module")
 def kernel_client():
     """A Python kernel of its own for the test module (started as JupyterLab starts one); its client."""

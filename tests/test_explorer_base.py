@@ -69,12 +69,6 @@ def test_an_error_in_a_formula_handler_is_reported_not_raised(make, module, monk
 
 
 # -- the readout follows the picture ------------------------------------------------------------
-@pytest.fixture
-def in_a_kernel(monkeypatch):
-    """Act as in a kernel: the explorer holds its readout on the running event loop."""
-    monkeypatch.setattr(base, "_in_a_kernel", lambda: True)
-
-
 def _record_readout_updates(explorer, monkeypatch) -> list[tuple[float, str]]:
     """Record (monotonic time, value) for every readout state update sent towards the page."""
     sent: list[tuple[float, str]] = []

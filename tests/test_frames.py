@@ -279,11 +279,10 @@ def test_a_frame_in_a_long_series_carries_only_the_last_frames(clock, at_rest):
     assert series.sum() > 2 * expected.sum()
 
 
-def test_the_kernel_loop_sends_one_repair_frame_after_a_series(monkeypatch):
+def test_the_kernel_loop_sends_one_repair_frame_after_a_series(monkeypatch, in_a_kernel):
     """In a kernel, the repair frame follows FRAME_SETTLE s after the last frame of a longer series
     (a frame before then postpones it), once, with every pixel the series changed; closing the
     explorer cancels a repair still due."""
-    monkeypatch.setattr(base, "_in_a_kernel", lambda: True)   # the explorer uses the running loop
     monkeypatch.setattr(base, "FRAME_SETTLE", 0.2)
     sent: list[bytes] = []
     pictures: list[np.ndarray] = []
