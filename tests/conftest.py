@@ -1,4 +1,4 @@
-"""Shared test set-up: a headless ipympl backend, fixed seeds, a hypothesis profile for CI."""
+"""Shared test set-up: the Agg backend (explorers draw with Agg themselves), fixed seeds, a hypothesis profile for CI."""
 
 import os
 
@@ -6,7 +6,7 @@ import matplotlib
 import pytest
 from hypothesis import HealthCheck, settings
 
-matplotlib.use("module://ipympl.backend_nbagg")
+matplotlib.use("agg")
 
 settings.register_profile("default", deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("ci", deadline=None, derandomize=True, max_examples=150,

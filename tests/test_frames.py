@@ -1,362 +1,281 @@
-"""The frames an explorer sends to the browser: painted as the page paints them, they show exactly
-what matplotlib's own frames show, and the kernel's picture."""
+"""The explorers' canvas: the frames it sends rebuild the kernel's picture exactly, in order, never
+more than ``FRAME_WINDOW`` ahead of the page, and the page's mouse reaches matplotlib.
+
+A ``Page`` (tests/page.py) paints the frames as ``canvas.js`` does; the browser tests
+(tests/e2e/test_frames_in_browser.py) check the same in Chromium.
+"""
 
 from __future__ import annotations
 
-import asyncio
-import io
+import gc
+import time
+import weakref
 
 import numpy as np
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
-from hypothesis.extra.numpy import arrays
-from matplotlib.backends.backend_webagg_core import FigureCanvasWebAggCore
-from PIL import Image
+from hypothesis import given, strategies as st
 
-from loops import run_in_own_loop
-
-from widgets.explorers import base, gradient_explorer, secant_explorer
-from widgets.explorers.base import encode_png_rgba
+from explorer_inputs import FACTORIES, GOOD_FORMULAS, Mover, kind, option_values, text_controls
+from page import Page, fraction_of
+from widgets.explorers import canvas as transport
+from widgets.explorers import gradient_explorer, linearization_explorer, matrix_gradient_explorer, taylor_explorer
 
 
-def decode(png: bytes) -> np.ndarray:
-    image = Image.open(io.BytesIO(png))
-    assert image.mode == "RGBA"
-    return np.asarray(image)
-
-
-@given(arrays(np.uint8, st.tuples(st.integers(1, 40), st.integers(1, 40), st.just(4))))
-def test_png_round_trip(data):
-    np.testing.assert_array_equal(decode(encode_png_rgba(data)), data)
-
-
-@pytest.mark.parametrize("level", [0, 1, 9])
-def test_png_round_trip_at_every_level(level):
-    data = np.random.default_rng(level).integers(0, 256, size=(33, 17, 4), dtype=np.uint8)
-    data[5:20] = 0  # long runs of transparent pixels, as in a diff frame
-    np.testing.assert_array_equal(decode(encode_png_rgba(data, level)), data)
-
-
-def paint(page: np.ndarray | None, frame: np.ndarray, mode: str) -> np.ndarray:
-    """Return the page's picture after it draws ``frame``, as ipympl's frontend (and matplotlib's
-    ``mpl.js``) does: a full frame replaces the picture; a diff frame is drawn over it at the top
-    left corner (``drawImage(image, 0, 0)``), where transparent pixels leave the picture as it was.
-    """
-    if mode == "full":
-        return frame.copy()
-    assert page is not None and frame.shape[0] <= page.shape[0] and frame.shape[1] <= page.shape[1]
-    assert set(np.unique(frame[..., 3])) <= {0, 255}  # diff frames are used only for opaque pictures
-    page = page.copy()
-    height, width = frame.shape[:2]
-    page[:height, :width] = np.where(frame[..., 3:] == 255, frame, page[:height, :width])
+# -- the rectangles of a frame -------------------------------------------------------------------------
+def _paint(old: np.ndarray, new: np.ndarray, rectangles) -> np.ndarray:
+    page = old.copy()
+    for x, y, w, h in rectangles:
+        page[y:y + h, x:x + w] = new[y:y + h, x:x + w]
     return page
 
 
-def rendered(canvas) -> np.ndarray:
-    return np.asarray(canvas.get_renderer().buffer_rgba()).copy()
+@given(height=st.integers(1, 90), width=st.integers(1, 90), seed=st.integers(0, 10_000),
+       changes=st.integers(0, 12))
+def test_tiles_cover_every_changed_pixel(height, width, seed, changes):
+    rng = np.random.default_rng(seed)
+    old = rng.integers(0, 3, size=(height, width)).astype(np.uint32)
+    new = old.copy()
+    for _ in range(changes):
+        new[rng.integers(height), rng.integers(width)] += 1
+    rectangles = transport.changed_tiles(old, new, tile=8)
+    np.testing.assert_array_equal(_paint(old, new, rectangles), new)
+    for x, y, w, h in rectangles:
+        assert 0 <= x < width and 0 <= y < height and 0 < w and 0 < h
+        assert x + w <= width and y + h <= height, "cut at the canvas's edges"
+        assert x % 8 == 0 and y % 8 == 0 and h <= 8, "runs of tiles along one row of tiles"
+    # no rectangle holds a tile with no change
+    for x, y, w, h in rectangles:
+        for left in range(x, x + w, 8):
+            assert (old[y:y + h, left:left + 8] != new[y:y + h, left:left + 8]).any()
 
 
-class Clock:
-    """A monotonic clock the test moves by hand (installed as ``base.time``)."""
-
-    def __init__(self):
-        self.now = 1000.0
-
-    def monotonic(self) -> float:
-        return self.now
+def test_tiles_of_no_change_and_of_a_new_canvas():
+    picture = np.arange(20 * 30, dtype=np.uint32).reshape(20, 30)
+    assert transport.changed_tiles(picture, picture.copy()) == []
+    assert transport.changed_tiles(None, picture) == [(0, 0, 30, 20)]
+    assert transport.changed_tiles(picture[:10], picture) == [(0, 0, 30, 20)], "a resized canvas: all of it"
 
 
-@pytest.fixture
-def clock(monkeypatch):
-    clock = Clock()
-    monkeypatch.setattr(base, "time", clock)
-    return clock
+def test_one_changed_pixel_is_one_tile():
+    old = np.zeros((100, 100), dtype=np.uint32)
+    new = old.copy()
+    new[40, 70] = 7
+    assert transport.changed_tiles(old, new, tile=32) == [(64, 32, 32, 32)]
+    new[99, 99] = 1     # the corner tile is cut at the edges
+    assert transport.changed_tiles(old, new, tile=32)[-1] == (96, 96, 4, 4)
 
 
-@pytest.fixture
-def settled(monkeypatch):
-    """Every frame is taken to find the one before painted, as when moves are far apart."""
-    monkeypatch.setattr(base, "FRAME_SETTLE", 0.0)
+# -- every explorer: the page ends with the kernel's picture --------------------------------------------
+@pytest.fixture(params=sorted(FACTORIES), ids=lambda name: name.removesuffix("_explorer"))
+def explorer(request, no_figure_leak):
+    made = FACTORIES[request.param]()
+    made.name = request.param
+    yield made
+    made.close()
 
 
-@pytest.mark.parametrize("make, control, values", [
-    (gradient_explorer, "theta", [0.3, 1.1, -2.0]),
-    (secant_explorer, "h", [0.5, 0.05, -0.7]),
-])
-def test_frames_paint_what_matplotlib_frames_paint(make, control, values, settled):
-    """Each frame (full, then diffs) leaves the page with exactly the picture matplotlib's own frame
-    would leave, which is the picture the kernel drew; and it is the same kind (full or diff)."""
-    explorer = make()
-    canvas = explorer.figure.canvas
-    try:
-        assert canvas.get_diff_image.__func__ is not FigureCanvasWebAggCore.get_diff_image
-        canvas.draw()
-        canvas._force_full = True  # what the page's "refresh" request does: the first frame is full
-        ours_page = theirs_page = None
-        for value in [None, *values]:
-            previous, force_full = canvas._last_buff.copy(), canvas._force_full
-            if value is not None:
-                explorer.controls[control].value = value  # sends its frame (to no page) ...
-                explorer.flush()
-            # ... which is made again here from the same state, and then matplotlib's
-            canvas._last_buff, canvas._force_full, canvas._png_is_old = previous, force_full, True
-            ours = decode(canvas.get_diff_image())
-            ours_mode = canvas._current_image_mode
-            canvas._last_buff, canvas._force_full, canvas._png_is_old = previous, force_full, True
-            theirs = decode(FigureCanvasWebAggCore.get_diff_image(canvas))
-            assert ours_mode == canvas._current_image_mode == ("full" if value is None else "diff")
-            ours_page, theirs_page = paint(ours_page, ours, ours_mode), paint(theirs_page, theirs, ours_mode)
-            np.testing.assert_array_equal(ours_page, theirs_page)
-            np.testing.assert_array_equal(ours_page, rendered(canvas))
-            # ours is theirs cut after the last changed row and column: nothing changed beyond it
-            height, width = ours.shape[:2]
-            np.testing.assert_array_equal(ours, theirs[:height, :width])
-            assert not theirs[height:, :, 3].any() and not theirs[:, width:, 3].any()
-            if ours_mode == "diff":
-                assert ours[-1, :, 3].any() and ours[:, -1, 3].any()  # and not one row or column later
-    finally:
-        explorer.close()
+def _changes(explorer, count: int):
+    mover = Mover(explorer.name, explorer, seed=3, text_every=10**9, choice_every=10**9)
+    return list(mover.changes(count))
 
 
-def test_the_page_shows_the_kernels_picture_after_every_move(settled):
-    """Paint every frame sent during a series of moves (blitted moves and full redraws) as the page
-    does: after each one the page's picture is the figure the kernel holds."""
-    explorer = gradient_explorer()
-    canvas = explorer.figure.canvas
-    sent: list[tuple[bytes, str]] = []
-    try:
-        canvas.send_binary = lambda data: sent.append((data, canvas._current_image_mode))
-        canvas._force_full = True  # as on the page's first "refresh" request
-        canvas.draw()
-        page = None
-        moves = [("theta", 0.4), ("x", 0.9), ("y", -1.2), ("theta", 2.5), ("x", -1.7), ("theta", -0.6)]
-        for name, value in moves:
-            explorer.controls[name].value = value
-            explorer.flush()
-            assert sent, (name, value)
-            for data, mode in sent:
-                page = paint(page, decode(data), mode)
-            sent.clear()
-            np.testing.assert_array_equal(page, rendered(canvas), err_msg=f"{name}={value}")
-    finally:
-        explorer.close()
-
-
-def test_a_frame_without_change_is_one_transparent_pixel(settled):
-    explorer = secant_explorer()
-    canvas = explorer.figure.canvas
-    try:
-        canvas.draw()
-        canvas._png_is_old = True
-        canvas.get_diff_image()
-        canvas._png_is_old = True  # the same pixels again, as after a blit that changed nothing
-        frame = decode(canvas.get_diff_image())
-        assert canvas._current_image_mode == "diff"
-        assert frame.shape == (1, 1, 4) and frame[0, 0, 3] == 0
-    finally:
-        explorer.close()
-
-
-def test_frames_after_a_move_hold_only_the_change(settled):
-    """A slider move sends one diff frame, transparent wherever the picture did not change."""
-    explorer = gradient_explorer()
-    canvas = explorer.figure.canvas
-    sent: list[bytes] = []
-    try:
-        canvas.draw()
-        canvas.send_binary = sent.append  # what reaches the browser
-        explorer.controls["theta"].value = explorer.controls["theta"].value + 0.5
-        explorer.flush()
-        assert len(sent) == 1
-        assert canvas._current_image_mode == "diff"
-        changed = decode(sent[0])[..., 3] > 0
-        assert 0 < changed.mean() < 0.2
-    finally:
-        explorer.close()
-
-
-LOAD_TIME = 0.1  # how long the emulated page takes to load a frame
-
-
-def play_with_drops(explorer, clock, moves, repair=False):
-    """Make ``moves`` (control, value, seconds after the move before) and paint the frames as the
-    page does when it is slow: a frame followed by the next within LOAD_TIME is never drawn (the
-    page's image gets the new source before it has loaded). With ``repair``, FRAME_SETTLE s later
-    the repair frame is sent, as the kernel's event loop does. Return (the page's picture, frames
-    sent, dropped)."""
-    canvas = explorer.figure.canvas
-    sent: list[tuple[float, bytes, str]] = []
-    canvas.send_binary = lambda data: sent.append((clock.now, data, canvas._current_image_mode))
-    canvas._force_full = True
-    canvas.draw()
-    for name, value, wait in moves:
-        clock.now += wait
+@pytest.mark.parametrize("dpr", [1, 2])
+def test_the_page_shows_the_kernels_picture_after_moves_formulas_and_presets(explorer, dpr):
+    page = Page(explorer.canvas, dpr=dpr)
+    assert page.matches_kernel()
+    width, height = explorer.canvas.agg.get_width_height(physical=True)
+    assert (width, height) == (explorer.canvas.css_width * dpr, explorer.canvas.css_height * dpr)
+    for name, value in _changes(explorer, 12):
         explorer.controls[name].value = value
-        explorer.flush()
-    if repair:
-        clock.now += base.FRAME_SETTLE
-        base._send_repair(canvas)
-    page, dropped = None, 0
-    for k, (at, data, mode) in enumerate(sent):
-        if k + 1 < len(sent) and sent[k + 1][0] - at < LOAD_TIME:
-            dropped += 1
-            continue
-        page = paint(page, decode(data), mode)
-    return page, len(sent), dropped
+        assert page.matches_kernel(), (name, value)
+    for name, control in explorer.controls.items():
+        if kind(control) == "text":
+            control.value = GOOD_FORMULAS[text_controls(explorer.name, explorer)[name]][0]
+            assert page.matches_kernel(), (name, control.value)
+        elif kind(control) == "dropdown":
+            for option in option_values(control)[:3]:
+                control.value = option
+                assert page.matches_kernel(), (name, option)
+    assert explorer.last_error is None
 
 
-def stale_pixels(page: np.ndarray, canvas) -> int:
-    return int((page != rendered(canvas)).any(axis=2).sum())
+@pytest.mark.parametrize("dpr", [1, 2])
+def test_frames_that_arrive_together_are_all_painted_in_order(explorer, dpr):
+    """The page paints once per animation frame: several frames may wait for it, and all are painted."""
+    page = Page(explorer.canvas, dpr=dpr, auto_ack=False)
+    page.paint()
+    for name, value in _changes(explorer, 6):
+        explorer.controls[name].value = value
+        if len(page.inbox) == transport.FRAME_WINDOW:
+            page.paint()
+    page.paint()
+    assert page.matches_kernel()
 
 
-#: Four frames in a row are dropped (each followed by the next within LOAD_TIME), then two more moves.
-QUICK_MOVES = [("theta", 0.4, 1.0), ("theta", 0.9, 0.03), ("x", 0.8, 0.03), ("theta", 1.6, 0.03),
-               ("y", -1.1, 0.03), ("theta", 2.2, 0.3), ("x", -0.4, 0.03)]
-
-
-def test_after_a_series_of_dropped_frames_the_repair_frame_leaves_nothing_stale(clock):
-    """More frames in a row dropped than the next frames carry: the page is stale until the repair
-    frame, sent when the series has ended, paints every pixel the series changed."""
-    explorer = gradient_explorer()
+# -- flow: at most FRAME_WINDOW frames in flight, the newest state drawn -------------------------------
+def test_a_page_that_paints_slowly_gets_the_newest_picture_and_skips_stale_ones(no_figure_leak):
+    explorer = taylor_explorer()
     try:
-        page, sent, dropped = play_with_drops(explorer, clock, QUICK_MOVES)
-        assert dropped >= base.FRAME_CARRY + 1 and sent >= len(QUICK_MOVES)
-        assert stale_pixels(page, explorer.figure.canvas) > 100
-        explorer.close()
-        explorer = gradient_explorer()
-        page, repaired_sent, _ = play_with_drops(explorer, clock, QUICK_MOVES, repair=True)
-        assert repaired_sent == sent + 1
-        assert stale_pixels(page, explorer.figure.canvas) == 0
+        page = Page(explorer.canvas, auto_ack=False)
+        page.paint()
+        paints = []
+        original = explorer.canvas._paint
+        explorer.canvas._paint = lambda full: (paints.append(explorer.controls["x0"].value), original(full))
+        values = [round(-1.5 + 0.1 * k, 2) for k in range(20)]
+        for value in values:          # a drag faster than the page paints
+            explorer.controls["x0"].value = value
+        assert len(page.inbox) == transport.FRAME_WINDOW, "no more frames than the window in flight"
+        assert paints == values[:transport.FRAME_WINDOW]
+        assert f"x_0 = {values[-1]:g}$" in explorer.readout.value, "the readout follows every move at once"
+        page.paint()                  # the page paints both and acknowledges: the newest state is drawn
+        assert paints == [*values[:transport.FRAME_WINDOW], values[-1]], "stale states are never drawn"
+        page.paint()
+        assert page.matches_kernel()
+        explorer.canvas._paint = original
+        explorer.canvas.request(full=True)    # a full draw of the newest state changes no pixel
+        assert np.array_equal(page.picture, explorer.canvas.pixels()) and len(page.inbox) == 0
     finally:
         explorer.close()
 
 
-def test_frames_carry_the_frames_before_them(clock):
-    """Up to FRAME_CARRY frames in a row dropped: the next frame alone repairs them, with no repair frame."""
-    assert base.FRAME_CARRY == 2
-    moves = [("theta", 0.4, 1.0), ("theta", 0.9, 0.03), ("x", 0.8, 0.03), ("y", -1.1, 0.3), ("theta", 2.2, 0.3)]
-    explorer = gradient_explorer()
+def test_a_view_that_went_away_does_not_hold_the_window(monkeypatch, no_figure_leak):
+    explorer = taylor_explorer()
     try:
-        page, _, dropped = play_with_drops(explorer, clock, moves)
-        assert dropped == 2
-        assert stale_pixels(page, explorer.figure.canvas) == 0
+        page = Page(explorer.canvas, auto_ack=False)
+        for value in (0.1, 0.2, 0.3):
+            explorer.controls["x0"].value = value
+        sent = len(page.frames)
+        clock = time.monotonic() + transport.ACK_TIMEOUT + 0.1
+        monkeypatch.setattr(transport.time, "monotonic", lambda: clock)
+        explorer.controls["x0"].value = 0.4
+        assert len(page.frames) == sent + 1
     finally:
         explorer.close()
 
 
-@pytest.fixture
-def at_rest(clock):
-    """A gradient explorer, drawn, its frames recorded (what reaches the page), the last frame settled."""
-    explorer = gradient_explorer()
-    canvas = explorer.figure.canvas
-    sent: list[bytes] = []
+def test_a_new_view_gets_the_whole_picture(no_figure_leak):
+    explorer = taylor_explorer()
     try:
-        canvas.draw()
-        canvas.send_binary = sent.append
-        clock.now += base.FRAME_SETTLE
-        yield explorer, canvas, sent
+        first = Page(explorer.canvas)
+        explorer.controls["n"].value = 5
+        second = Page(explorer.canvas)    # a second view (or the page reloaded)
+        whole = second.frames[-1]
+        assert whole["rects"] == [[0, 0, *whole["size"]]] or whole["rects"] == [(0, 0, *whole["size"])]
+        assert second.matches_kernel()
+        assert first.frames[-1]["seq"] < whole["seq"]
     finally:
         explorer.close()
 
 
-def test_a_frame_in_a_long_series_carries_only_the_last_frames(clock, at_rest):
-    """Frames stay small during a long drag: the last frame of twelve quick moves holds exactly the
-    pixels changed by itself and the FRAME_CARRY frames before it, not all the series changed."""
-    explorer, canvas, sent = at_rest
-    pictures = [rendered(canvas)]
-    for k in range(12):
-        clock.now += 0.03
-        explorer.controls["theta"].value = round(0.2 + 0.25 * k, 2)
-        pictures.append(rendered(canvas))
-    changes = [(after != before).any(axis=2) for before, after in zip(pictures, pictures[1:])]
-    expected = np.logical_or.reduce(changes[-1 - base.FRAME_CARRY:])
-    series = np.logical_or.reduce(changes)
-    frame = decode(sent[-1])
-    height, width = frame.shape[:2]
-    np.testing.assert_array_equal(frame[..., 3] > 0, expected[:height, :width])
-    assert not expected[height:].any() and not expected[:, width:].any()
-    assert series.sum() > 2 * expected.sum()
-
-
-def test_the_kernel_loop_sends_one_repair_frame_after_a_series(monkeypatch, in_a_kernel):
-    """In a kernel, the repair frame follows FRAME_SETTLE s after the last frame of a longer series
-    (a frame before then postpones it), once, with every pixel the series changed; closing the
-    explorer cancels a repair still due."""
-    monkeypatch.setattr(base, "FRAME_SETTLE", 0.2)
-    sent: list[bytes] = []
-    pictures: list[np.ndarray] = []
-
-    async def scenario():
-        explorer = gradient_explorer()
-        canvas = explorer.figure.canvas
-
-        async def moves(values, pause=0.0):
-            for k, value in enumerate(values):
-                if k:
-                    await asyncio.sleep(pause)
-                explorer.controls["theta"].value = value
-                pictures.append(rendered(canvas))
-
-        try:
-            canvas.draw()
-            canvas.send_binary = sent.append
-            await asyncio.sleep(0.25)   # the draw's frame had time to be painted
-            pictures.append(rendered(canvas))
-            await moves([0.3, 0.7, 1.1, 1.5], pause=0.1)   # each postpones the repair
-            counts = [len(sent)]
-            await asyncio.sleep(0.1)
-            counts.append(len(sent))    # 0.1 s after the last frame: not yet
-            await asyncio.sleep(0.3)
-            counts.append(len(sent))    # 0.2 s after it: the repair
-            mode, repair = canvas._current_image_mode, decode(sent[-1])
-            await asyncio.sleep(0.5)
-            counts.append(len(sent))    # and only one
-            await moves([0.2, 0.4, 0.6, 0.8])
-            explorer.close()
-            await asyncio.sleep(0.4)
-            counts.append(len(sent))    # the repair due was cancelled
-            due = [handle for handle in asyncio.get_running_loop()._scheduled if not handle.cancelled()]
-            return counts, mode, repair, due
-        finally:
-            explorer.close()
-
-    counts, mode, repair, due = run_in_own_loop(scenario())
-    assert counts == [4, 4, 5, 5, 9] and mode == "diff" and not due
-    after = pictures[4]   # the last picture of the first series
-    changed = np.logical_or.reduce([(b != a).any(axis=2) for a, b in zip(pictures[:4], pictures[1:5])])
-    height, width = repair.shape[:2]
-    np.testing.assert_array_equal(repair[..., 3] > 0, changed[:height, :width])
-    assert not changed[height:].any() and not changed[:, width:].any()
-    np.testing.assert_array_equal(repair[..., :3], np.where(changed[:height, :width, None],
-                                                            after[:height, :width, :3], 0))
-
-
-def test_matplotlibs_own_diffs_leave_stale_pixels_after_a_dropped_frame(clock, settled):
-    """What the frames above guard against: plain diffs (each against the frame before) go wrong."""
-    explorer = gradient_explorer()
+@pytest.mark.parametrize("reported, drawn", [(1, 1), (2, 2), (1.1, 1), (1.3, 1.25), (0.5, 1), (9, 3),
+                                             ("x", 1), (None, 1), (float("nan"), 1)])
+def test_the_canvas_draws_at_the_pages_pixel_ratio(reported, drawn, no_figure_leak):
+    explorer = taylor_explorer()
     try:
-        page, _, dropped = play_with_drops(explorer, clock, QUICK_MOVES)
-        assert dropped >= 4
-        assert (page != rendered(explorer.figure.canvas)).any(axis=2).sum() > 100
+        page = Page(explorer.canvas, dpr=reported)
+        css = explorer.canvas.css_width, explorer.canvas.css_height
+        assert page.frames[-1]["size"] == [round(css[0] * drawn), round(css[1] * drawn)]
+        assert page.frames[-1]["dpr"] == drawn
+        assert page.matches_kernel()
+        page.say({"type": "dpr", "dpr": 2})     # the window moved to a HiDPI screen
+        assert page.frames[-1]["size"] == [css[0] * 2, css[1] * 2] and page.matches_kernel()
+        assert (explorer.canvas.css_width, explorer.canvas.css_height) == css, "the same size on the page"
     finally:
         explorer.close()
 
 
-def test_after_a_pause_a_frame_holds_only_its_own_change(clock, at_rest):
-    """Frames far apart are plain diffs again (matplotlib's, cut short): earlier moves are not sent twice."""
-    explorer, canvas, sent = at_rest
-    explorer.controls["x"].value = 0.6
-    clock.now += 0.03
-    explorer.controls["theta"].value = 1.9
-    quick = decode(sent[-1])  # within FRAME_SETTLE: the x move's pixels come along
-    clock.now += base.FRAME_SETTLE
-    previous = canvas._last_buff.copy()
-    explorer.controls["theta"].value = 1.7
-    alone = decode(sent[-1])
-    assert (quick[..., 3] > 0).sum() > 2 * (alone[..., 3] > 0).sum() > 0
-    canvas._last_buff, canvas._png_is_old = previous, True
-    theirs = decode(FigureCanvasWebAggCore.get_diff_image(canvas))
-    height, width = alone.shape[:2]
-    np.testing.assert_array_equal(alone, theirs[:height, :width])
-    assert not theirs[height:, :, 3].any() and not theirs[:, width:, 3].any()
+def test_the_static_picture_keeps_the_figures_own_size_on_a_hidpi_page(no_figure_leak):
+    import io
+
+    from PIL import Image
+    explorer = taylor_explorer()
+    try:
+        page = Page(explorer.canvas, dpr=2)
+        png = explorer.snapshot_png()
+        assert Image.open(io.BytesIO(png)).size == (explorer.canvas.css_width, explorer.canvas.css_height)
+        explorer.controls["n"].value = 4
+        assert page.matches_kernel(), "the snapshot drew over the buffer; the next frame is right again"
+        assert page.picture.shape[:2] == (2 * explorer.canvas.css_height, 2 * explorer.canvas.css_width)
+    finally:
+        explorer.close()
+
+
+@pytest.mark.parametrize("message", [None, 3, "ack", {}, {"type": "ack", "seq": "many"}, {"type": "pointer"},
+                                     {"type": "pointer", "event": "down", "x": "a", "y": 0},
+                                     {"type": "pointer", "event": "wobble", "x": 0.5, "y": 0.5},
+                                     {"type": "pointer", "event": "down", "x": float("inf"), "y": 0.5},
+                                     {"type": "unknown"}])
+def test_messages_a_page_should_not_send_change_nothing(message, no_figure_leak):
+    explorer = taylor_explorer()
+    try:
+        page = Page(explorer.canvas)
+        before = explorer.canvas.pixels().copy()
+        explorer.canvas._on_page_message(explorer.canvas, message, [])
+        assert np.array_equal(before, explorer.canvas.pixels()) and page.matches_kernel()
+        assert explorer.last_error is None
+    finally:
+        explorer.close()
+
+
+# -- the mouse ---------------------------------------------------------------------------------------------
+@pytest.mark.parametrize("dpr", [1, 2])
+def test_dragging_the_point_of_the_gradient_explorer(dpr, no_figure_leak):
+    explorer = gradient_explorer()
+    try:
+        page = Page(explorer.canvas, dpr=dpr)
+        ax = explorer.map_axes
+        start = fraction_of(explorer.canvas, ax, explorer.controls["x"].value, explorer.controls["y"].value)
+        page.drag(start, fraction_of(explorer.canvas, ax, -1.0, -0.5))
+        assert explorer.controls["x"].value == pytest.approx(-1.0, abs=0.05)
+        assert explorer.controls["y"].value == pytest.approx(-0.5, abs=0.05)
+        assert page.matches_kernel()
+        page.pointer("move", *fraction_of(explorer.canvas, ax, 1.0, 1.0), buttons=0)   # released: no drag
+        assert explorer.controls["x"].value == pytest.approx(-1.0, abs=0.05)
+    finally:
+        explorer.close()
+
+
+def test_clicking_a_cell_of_the_matrix_explorer(no_figure_leak):
+    explorer = matrix_gradient_explorer()
+    try:
+        page = Page(explorer.canvas, dpr=2)
+        jacobian = explorer.axes[1]
+        rows, cols = explorer.case.jacobian.shape
+        page.pointer("down", *fraction_of(explorer.canvas, jacobian, cols - 1, rows - 1))
+        page.pointer("up", *fraction_of(explorer.canvas, jacobian, cols - 1, rows - 1), buttons=0)
+        assert (explorer.controls["row"].value, explorer.controls["col"].value) == (rows, cols)
+        assert page.matches_kernel()
+    finally:
+        explorer.close()
+
+
+@pytest.mark.parametrize("dpr", [1, 2])
+def test_rotating_the_3d_view_of_the_linearization_explorer(dpr, no_figure_leak):
+    explorer = linearization_explorer()
+    try:
+        page = Page(explorer.canvas, dpr=dpr)
+        azimuth, elevation = explorer.ax3d.azim, explorer.ax3d.elev
+        frames = len(page.frames)
+        box = explorer.ax3d.get_position()
+        middle = ((box.x0 + box.x1) / 2, 1 - (box.y0 + box.y1) / 2)
+        page.drag(middle, (middle[0] + 0.1, middle[1] + 0.05))
+        assert explorer.ax3d.azim != azimuth and explorer.ax3d.elev != elevation
+        assert len(page.frames) > frames and page.matches_kernel()
+        explorer.controls["x"].value = explorer.controls["x"].value + 0.1    # a move after the rotation
+        assert page.matches_kernel() and explorer.last_error is None
+    finally:
+        explorer.close()
+
+
+# -- closing ---------------------------------------------------------------------------------------------
+def test_a_closed_explorer_frees_its_figure_and_canvas():
+    explorer = taylor_explorer()
+    Page(explorer.canvas, dpr=2)
+    figure, canvas = weakref.ref(explorer.figure), weakref.ref(explorer.canvas)
+    assert explorer.canvas in transport.OPEN
+    explorer.close()
+    explorer.close()   # twice does nothing
+    del explorer
+    gc.collect()
+    assert figure() is None and canvas() is None
+    assert not [c for c in transport.OPEN if c is canvas()]

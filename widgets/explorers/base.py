@@ -6,183 +6,16 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import collections
 import functools
 import html
-import io
 import traceback
-import struct
-import time
-import types
-import zlib
 
 import ipywidgets as W
-import matplotlib
-import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.figure import Figure
 
-from widgets.plotting.style import house_style
-
-IPYMPL_BACKEND = "module://ipympl.backend_nbagg"
-
-
-#: zlib level of the PNG frames sent to the browser: level 1 is several times faster than
-#: Pillow's default PNG encoding, and the frames (mostly transparent diffs) grow only a little.
-FRAME_COMPRESS_LEVEL = 1
-
-
-def _png_chunk(kind: bytes, body: bytes) -> bytes:
-    return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body) & 0xFFFFFFFF)
-
-
-def encode_png_rgba(data: np.ndarray, level: int = FRAME_COMPRESS_LEVEL) -> bytes:
-    """Return ``data`` (an h×w×4 uint8 RGBA array) as PNG bytes: 8-bit RGBA, no row filter, zlib ``level``.
-
-    Pillow spends most of a frame choosing row filters; ipympl's frames are mostly zeros (the
-    unchanged pixels of a diff), for which filtering buys nothing.
-    """
-    height, width, _ = data.shape
-    rows = np.zeros((height, width * 4 + 1), dtype=np.uint8)  # each row starts with filter type 0
-    rows[:, 1:] = data.reshape(height, width * 4)
-    header = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", header)
-            + _png_chunk(b"IDAT", zlib.compress(rows.data, level)) + _png_chunk(b"IEND", b""))
-
-
-#: A frame sent at least this long (seconds) after the one before is taken to find that one painted.
-FRAME_SETTLE = 0.5
-#: A frame sent within FRAME_SETTLE of the one before also carries the pixels of up to this many
-#: frames before it (those sent since the last pause) ...
-FRAME_CARRY = 2
-# ... and when FRAME_SETTLE passes after a longer series of quick frames, one more frame carries
-# every pixel the series changed (a repair frame).
-# Why: the page keeps one image for the frames, and a frame that arrives before the one before it
-# has loaded replaces it (ipympl sets ``image.src`` again; the first never fires ``onload`` and is
-# never drawn). A diff frame against a frame that was never drawn would leave stale pixels. With the
-# pixels of the frames before it, a frame repairs what up to FRAME_CARRY lost frames in a row would
-# have left; the repair frame, sent when the page has had time to paint, covers any longer run.
-# Carrying the whole series in every frame would do too, but during a long drag or a series of
-# arrow-key presses the frames would grow to every pixel the series touched (3-10 times the bytes).
-
-
-class _FrameLog:
-    """What the page may not have painted yet, kept on each explorer's canvas (``canvas._frame_log``)."""
-
-    def __init__(self):
-        self.sent_at = -np.inf   # time.monotonic() of the last frame
-        self.recent = collections.deque(maxlen=FRAME_CARRY)   # the changes of the last frames of the series
-        self.series: np.ndarray | None = None   # every pixel changed since the series began
-        self.length = 0          # frames in the series
-        self.repair: np.ndarray | None = None   # pixels the next frame must carry (set by _send_repair)
-        self.timer = None        # the kernel loop's handle of the scheduled repair
-
-    def start_series(self) -> None:
-        """The frames so far had time to be painted: forget them."""
-        self.recent.clear()
-        self.series, self.length = None, 0
-
-    def carried(self, changed: np.ndarray) -> np.ndarray:
-        """Return ``changed`` with the pixels this frame must carry besides its own (a new array)."""
-        dirty = changed.copy()
-        for mask in (*self.recent, self.repair):
-            if mask is not None and mask.shape == dirty.shape:   # not after a resize
-                dirty |= mask
-        return dirty
-
-    def record(self, changed: np.ndarray, now: float) -> None:
-        """Log a frame that changed ``changed`` (its own change, and the pixels of a repair)."""
-        if self.repair is not None and self.repair.shape == changed.shape:
-            changed = changed | self.repair
-        self.repair = None
-        self.recent.append(changed)
-        if self.series is None or self.series.shape != changed.shape:
-            self.series = changed.copy()
-        else:
-            self.series |= changed
-        self.length += 1
-        self.sent_at = now
-
-    def cancel(self) -> None:
-        """Drop a scheduled repair (when the figure closes)."""
-        if self.timer is not None:
-            self.timer.cancel()
-            self.timer = None
-
-
-def _frame_log(canvas) -> _FrameLog:
-    log = getattr(canvas, "_frame_log", None)
-    if log is None:
-        log = canvas._frame_log = _FrameLog()
-    return log
-
-
-def _schedule_repair(canvas, log: _FrameLog) -> None:
-    """In a Jupyter kernel, send a repair frame FRAME_SETTLE s from now, unless another frame comes first."""
-    log.cancel()
-    loop = _kernel_loop()
-    if loop is not None:
-        log.timer = loop.call_later(FRAME_SETTLE, _send_repair, canvas)
-
-
-def _send_repair(canvas) -> None:
-    """Send a frame with every pixel the last series of quick frames changed (their current values)."""
-    log = _frame_log(canvas)
-    log.timer = None
-    repair = log.series
-    log.start_series()   # the series has ended; the repair frame begins the next
-    if repair is None:
-        return
-    log.repair = repair
-    canvas._png_is_old = True
-    manager = getattr(canvas, "manager", None)
-    if manager is not None:
-        manager.refresh_all()   # webagg: get_diff_image(), then send_binary() to the page
-
-
-def _fast_diff_image(canvas) -> bytes | None:
-    """Return the next frame for the browser, as matplotlib's webagg does, but smaller, encoded
-    quickly, and safe when the page drops a frame.
-
-    The same logic as ``FigureCanvasWebAggCore.get_diff_image``: the full frame, or only the
-    changed pixels over transparent ones. Three differences:
-
-    * the PNG encoder (``encode_png_rgba``);
-    * a diff frame ends at the last changed row and column. The page draws every frame at its top
-      left corner (``drawImage(image, 0, 0)`` in ipympl and in matplotlib's ``mpl.js``), so the
-      transparent margin right of and below the change need not be sent; a frame with no change
-      is a single transparent pixel;
-    * a frame sent within ``FRAME_SETTLE`` of the one before also carries the pixels of up to
-      ``FRAME_CARRY`` frames before it, and a longer series of such frames is followed by a repair
-      frame (see there), all with the pixels' current values.
-
-    Installed on each explorer's canvas.
-    """
-    if not canvas._png_is_old:
-        return None
-    pixels = np.asarray(canvas.get_renderer().buffer_rgba())
-    buff = pixels.view(np.uint32).squeeze(2)
-    log = _frame_log(canvas)
-    now = time.monotonic()
-    if now - log.sent_at >= FRAME_SETTLE:
-        log.start_series()
-    if canvas._force_full or buff.shape != canvas._last_buff.shape or (pixels[:, :, 3] != 255).any():
-        canvas.set_image_mode("full")
-        output = buff
-        changed = np.ones(buff.shape, dtype=bool)
-    else:
-        canvas.set_image_mode("diff")
-        changed = buff != canvas._last_buff
-        dirty = log.carried(changed)
-        rows, columns = np.flatnonzero(dirty.any(axis=1)), np.flatnonzero(dirty.any(axis=0))
-        height, width = (rows[-1] + 1, columns[-1] + 1) if rows.size else (1, 1)
-        output = np.where(dirty[:height, :width], buff[:height, :width], 0)
-    log.record(changed, now)
-    if log.length > FRAME_CARRY + 1:
-        _schedule_repair(canvas, log)
-    canvas._last_buff = buff.copy()
-    canvas._force_full = False
-    canvas._png_is_old = False
-    return encode_png_rgba(output.view(dtype=np.uint8).reshape((*output.shape, 4)))
+from widgets.explorers.canvas import ExplorerCanvas
+from widgets.plotting.style import FIGURE_LOCK, house_style
 
 
 #: After a slider move in a running kernel the new picture goes to the page at once, and the
@@ -243,12 +76,6 @@ def _kernel_loop():
         return None
 
 
-def use_ipympl() -> None:
-    """Make ipympl the pyplot backend (what ``%matplotlib widget`` does), if it is not already."""
-    if matplotlib.get_backend() != IPYMPL_BACKEND:
-        plt.switch_backend(IPYMPL_BACKEND)
-
-
 class Explorer:
     """Base class: subclasses fill ``controls``, draw once in ``__init__`` and implement ``update()``."""
 
@@ -260,30 +87,22 @@ class Explorer:
         self.status = W.HTML(layout=W.Layout(min_height="1.6em"))
         self.readout = W.HTMLMath(layout=W.Layout(min_height="1.6em"))
         self.last_error: str | None = None
-        use_ipympl()
-        with plt.ioff(), house_style():
-            self.figure = plt.figure(figsize=figsize or self.figsize, layout="constrained")
+        with house_style():
+            self.figure = Figure(figsize=figsize or self.figsize, layout="constrained")
+            #: The figure on the page (``self.figure.canvas`` is its Agg canvas, for matplotlib's events).
+            self.canvas = ExplorerCanvas(self.figure, self._paint)
             self.axes = self.figure.subplots(nrows, ncols, subplot_kw=subplot_kw)
-        canvas = self.figure.canvas
-        for attribute, value in (("header_visible", False), ("footer_visible", False),
-                                 ("toolbar_visible", False), ("resizable", False), ("capture_scroll", False),
-                                 # the explorer gives static viewers its own PNG; skip ipympl's second encode
-                                 ("syncing_data_url", False)):
-            if hasattr(canvas, attribute):
-                setattr(canvas, attribute, value)
-        if hasattr(canvas, "get_diff_image") and hasattr(canvas, "_last_buff"):
-            canvas.get_diff_image = types.MethodType(_fast_diff_image, canvas)
         self._widget: W.Widget | None = None
         self._busy = False
         #: Artists that move on a control change. When a subclass lists them, a move restores the
         #: saved background and redraws only these (blitting); otherwise the whole figure is redrawn.
         self.blit_artists: list = []
         self._background = None
-        self._pending_draw = False
+        self._paint_error = False
         self._snapshotting = False
         self._readout_hold = None  # (hold_sync context, loop time it began) while the readout is held back
         self._readout_timer = None
-        canvas.mpl_connect("draw_event", self._on_draw)
+        self.figure.canvas.mpl_connect("draw_event", self._on_draw)
 
     # -- wiring -----------------------------------------------------------------------------
     def _connect(self, skip=()) -> None:
@@ -311,12 +130,13 @@ class Explorer:
     def _on_change(self, change) -> None:
         if self._busy:
             return
-        loop = self._hold_readout()
-        try:
-            self.refresh()
-        finally:
-            if loop is not None:
-                self._schedule_readout(loop)
+        with FIGURE_LOCK:
+            loop = self._hold_readout()
+            try:
+                self.refresh()
+            finally:
+                if loop is not None:
+                    self._schedule_readout(loop)
 
     # -- the readout follows the picture ------------------------------------------------------
     def _hold_readout(self):
@@ -353,25 +173,25 @@ class Explorer:
             held[0].__exit__(None, None, None)
 
     def refresh(self) -> bool:
-        """Run ``update()`` and repaint; show a message instead of raising. Return True on success."""
-        try:
-            with np.errstate(all="ignore"), house_style():
-                self.update()
-        except ExplorerMessage as message:
-            self.show_message(str(message))
-            return False
-        except Exception as exc:  # a bug must never surface as a traceback in a lesson
-            self._internal_error(exc)
-            return False
-        self.show_message("")
-        try:
-            with np.errstate(all="ignore"):
-                self._repaint()
-        except Exception as exc:  # e.g. a ticker that cannot place ticks on extreme limits
-            self.invalidate()
-            self._internal_error(exc)
-            return False
-        return True
+        """Run ``update()`` and ask for a new picture; show a message instead of raising. Return True on success.
+
+        The picture is drawn at once, unless the page has not yet painted the frames before (then it is
+        drawn from the newest state when it has; see ``ExplorerCanvas``).
+        """
+        with FIGURE_LOCK:
+            try:
+                with np.errstate(all="ignore"), house_style():
+                    self.update()
+            except ExplorerMessage as message:
+                self.show_message(str(message))
+                return False
+            except Exception as exc:  # a bug must never surface as a traceback in a lesson
+                self._internal_error(exc)
+                return False
+            self.show_message("")
+            self._paint_error = False
+            self.canvas.request()
+            return not self._paint_error
 
     def _internal_error(self, exc: Exception) -> None:
         self.last_error = traceback.format_exc()
@@ -384,7 +204,6 @@ class Explorer:
 
     def _on_draw(self, event) -> None:
         """After every full draw (ours or the browser's), save the background and add the moving artists."""
-        self._pending_draw = False
         if self.blit_artists and not self._snapshotting:
             self._set_animated(True)
             self._background = self.figure.canvas.copy_from_bbox(self.figure.bbox)
@@ -395,11 +214,22 @@ class Explorer:
         """Forget the saved background: the next repaint draws everything (after limits, titles, static data change)."""
         self._background = None
 
+    def _paint(self, full: bool) -> None:
+        """Draw the picture into the Agg buffer: everything when ``full``, else only what moves (if it can)."""
+        try:
+            with np.errstate(all="ignore"), house_style():
+                if full:
+                    self.invalidate()
+                self._repaint()
+        except Exception as exc:  # e.g. a ticker that cannot place ticks on extreme limits
+            self.invalidate()
+            self._paint_error = True
+            self._internal_error(exc)
+
     def _repaint(self) -> None:
         canvas = self.figure.canvas
         if not self.blit_artists:
-            self._pending_draw = True
-            canvas.draw_idle()
+            canvas.draw()
         elif self._background is None or any(not a.get_animated() for a in self.blit_artists):
             self._set_animated(True)
             canvas.draw()
@@ -407,22 +237,17 @@ class Explorer:
             canvas.restore_region(self._background)
             for artist in self.blit_artists:
                 self.figure.draw_artist(artist)
-            canvas.blit(self.figure.bbox)
-
-    def flush(self) -> None:
-        """Do now the full draw a browser would request after ``draw_idle`` (for benchmarks and tests)."""
-        if self._pending_draw:
-            self.figure.canvas.draw()
 
     def set_values(self, **values) -> None:
         """Set several controls at once with a single update (e.g. a preset's x0 and n)."""
-        self._busy = True
-        try:
-            for name, value in values.items():
-                self.controls[name].value = value
-        finally:
-            self._busy = False
-        self.refresh()
+        with FIGURE_LOCK:
+            self._busy = True
+            try:
+                for name, value in values.items():
+                    self.controls[name].value = value
+            finally:
+                self._busy = False
+            self.refresh()
 
     def update(self) -> None:
         """Move the artists to the current control values (subclasses implement this)."""
@@ -447,21 +272,21 @@ class Explorer:
     def widget(self) -> W.Widget:
         """The whole explorer as one ipywidget (controls, figure, readout, message)."""
         if self._widget is None:
-            self._widget = W.VBox([self.layout_controls(), self.figure.canvas, self.readout, self.status])
+            self._widget = W.VBox([self.layout_controls(), self.canvas, self.readout, self.status])
         return self._widget
 
     def snapshot_png(self) -> bytes:
         """Return the current picture as PNG bytes."""
-        buffer = io.BytesIO()
-        self._snapshotting = True
-        self._set_animated(False)  # savefig skips animated artists; the snapshot must show them
-        try:
-            self.figure.savefig(buffer, format="png")
-        finally:
-            self._snapshotting = False
-            self._set_animated(True)  # else the next full draw would bake them into the background
-            self._background = None  # the canvas buffer was reused: draw everything next time
-        return buffer.getvalue()
+        with FIGURE_LOCK:
+            self._snapshotting = True
+            self._set_animated(False)  # savefig skips animated artists; the snapshot must show them
+            try:
+                png = self.canvas.snapshot_png()
+            finally:
+                self._snapshotting = False
+                self._set_animated(True)  # else the next full draw would bake them into the background
+            self.canvas.request(full=True)  # savefig drew over the Agg buffer
+        return png
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         bundle = self.widget._repr_mimebundle_(include=include, exclude=exclude) or {}
@@ -472,18 +297,12 @@ class Explorer:
         return bundle
 
     def close(self) -> None:
-        """Close the figure and the widgets; the explorer is unusable afterwards (closing again does nothing)."""
+        """Close the widgets and let the figure go; the explorer is unusable afterwards (closing again does nothing)."""
         self.release_readout()
         for control in getattr(self, "_observed", []):
             control.unobserve(self._on_change, names="value")
         self._observed = []   # a second close() has nothing left to do
-        canvas = self.figure.canvas
-        log = getattr(canvas, "_frame_log", None)
-        if log is not None:
-            log.cancel()   # no repair frame after the figure is gone
-        plt.close(self.figure)
-        # ipywidgets keeps every open widget in its registry: the canvas and its toolbar would keep
-        # the figure alive after plt.close, and the controls would keep this explorer alive.
-        toolbar = getattr(canvas, "toolbar", None)
-        for widget in (self._widget, toolbar, canvas, *self.controls.values(), self.status, self.readout):
+        # ipywidgets keeps every open widget in its registry: the canvas would keep the figure alive,
+        # and the controls would keep this explorer alive.
+        for widget in (self._widget, self.canvas, *self.controls.values(), self.status, self.readout):
             _close_tree(widget)

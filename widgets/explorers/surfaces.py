@@ -7,7 +7,6 @@ from __future__ import annotations
 import contextlib
 
 import ipywidgets as W
-import matplotlib.pyplot as plt
 import numpy as np
 import sympy as sp
 
@@ -320,7 +319,7 @@ class LinearizationExplorer(Explorer):
         grid = self.axes[1].get_gridspec()
         grid.set_width_ratios([1.35, 1.0])
         self.axes[0].remove()
-        with plt.ioff(), house_style():
+        with house_style():
             self.ax3d = self.figure.add_subplot(grid[0, 0], projection="3d")
         self.ax_error = self.axes[1]
         self.axes = np.array([self.ax3d, self.ax_error], dtype=object)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import threading
 from typing import Iterator
 
 import matplotlib as mpl
@@ -79,10 +80,16 @@ def house_rc() -> dict:
     }
 
 
+#: Held by every figure change and draw of the package. Matplotlib is not thread-safe (rcParams are
+#: global, mathtext's parser has global state), and a kernel may handle widget messages on another
+#: thread than the one running cells (ipykernel 7's subshells). Re-entrant: an explorer's update draws.
+FIGURE_LOCK = threading.RLock()
+
+
 @contextlib.contextmanager
 def house_style() -> Iterator[None]:
-    """Context manager applying the house style to figures created inside it."""
-    with mpl.rc_context(house_rc()):
+    """Context manager applying the house style to figures created or drawn inside it (holds FIGURE_LOCK)."""
+    with FIGURE_LOCK, mpl.rc_context(house_rc()):
         yield
 
 
