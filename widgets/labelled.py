@@ -41,6 +41,8 @@ def to_latex(value) -> str:
         return r"\left(" + ",\\ ".join(to_latex(v) for v in value) + r"\right)"
     if isinstance(value, (numbers.Number, np.number)):
         return _number(value)
+    if isinstance(value, str):
+        return r"\text{" + value + "}"
     raise TypeError(f"cannot typeset {type(value).__name__}")
 
 
