@@ -74,11 +74,13 @@ SCALAR_REFERENCES = {
     "5.1/4": lambda: _taylor(sp.log(X), 1, 2),
     "5.2/1": lambda: _grad(X * sp.exp(X * Y), (X, Y)),
     "5.2/2": lambda: sp.diff((X1 * X2).subs({X1: sp.cos(T), X2: sp.sin(T)}), T),
-    "5.2/3": lambda: (_grad(X ** 2 + 2 * Y ** 2, (X, Y)).subs({X: 1, Y: 1}) * sp.Matrix([3, 4]) / 5)[0],
-    "5.3/1": lambda: sp.Matrix([X * Y, X ** 2 + Y ** 2]).jacobian([X, Y]),
+    "5.2/3a": lambda: (_grad(X ** 2 + 2 * Y ** 2, (X, Y)).subs({X: 1, Y: 1}) * sp.Matrix([3, 4]) / 5)[0],
+    "5.2/3b": lambda: _grad(X ** 2 + 2 * Y ** 2, (X, Y)).subs({X: 1, Y: 1}).norm(),
+    "5.3/1a": lambda: sp.Matrix([X * Y, X ** 2 + Y ** 2]).jacobian([X, Y]),
+    "5.3/1b": lambda: sp.Matrix([X * Y, X ** 2 + Y ** 2]).jacobian([X, Y]).det(),
     "5.3/2": lambda: sp.Abs(sp.Matrix([sp.exp(X) * sp.cos(Y), sp.exp(X) * sp.sin(Y)]).jacobian([X, Y]).det()),
-    "5.3/3": lambda: sp.diff((X1 ** 2 + X2 ** 2).subs({X1: sp.cos(T), X2: 2 * sp.sin(T)}), T),
-    "5.4/1": lambda: sp.Integer(sp.prod(sp.derive_by_array((sp.Matrix(3, 2, sp.symbols("r:6")).T
+    "5.3/3c": lambda: sp.diff((X1 ** 2 + X2 ** 2).subs({X1: sp.cos(T), X2: 2 * sp.sin(T)}), T),
+    "5.4/1a": lambda: sp.Integer(sp.prod(sp.derive_by_array((sp.Matrix(3, 2, sp.symbols("r:6")).T
                                                               * sp.Matrix(3, 2, sp.symbols("r:6"))),
                                                              sp.Matrix(3, 2, sp.symbols("r:6"))).shape)),
     "5.4/2": lambda: _slice((_M * sp.Matrix([X1, X2]))[1], _M),
@@ -96,7 +98,8 @@ SCALAR_REFERENCES = {
     "5.7/3": lambda: sp.Matrix(2, 2, lambda i, j: sp.diff(X ** 2 + A_ * X * Y + Y ** 2, (X, Y)[i], (X, Y)[j])).det(),
     "5.8/1": lambda: _taylor2(sp.exp(X) * sp.cos(Y), (0, 0), 1),
     "5.8/2": lambda: _taylor2(sp.exp(X + 2 * Y), (0, 0), 2),
-    "5.8/3": lambda: _taylor2(X ** 2 * Y, (1, 1), 2),
+    "5.8/3a": lambda: _taylor2(X ** 2 * Y, (1, 1), 2),
+    "5.8/3b": lambda: sp.Integer(min(k for k in range(6) if sp.expand(_taylor2(X ** 2 * Y, (1, 1), k) - X ** 2 * Y) == 0)),
 }
 
 
@@ -167,6 +170,9 @@ MATRIX_REFERENCES = {
 # shapes computed by sympy at concrete sizes, mapped back to the symbolic names
 _n, _D, _E, _M_ = 4, 3, 2, 5
 SHAPE_REFERENCES = {
+    "5.3/3a": lambda: (_grad(X1 ** 2 + X2 ** 2, (X1, X2)).shape, {}),
+    "5.3/3b": lambda: (sp.Matrix([sp.cos(T), 2 * sp.sin(T)]).jacobian([T]).shape, {}),
+    "5.4/1b": lambda: ((lambda R: sp.Matrix(list(R.T * R)).jacobian(list(R)))(_symbols("r", 3, 2)).shape, {}),
     "5.9/5.5a-f1": lambda: (_grad(sp.sin(X1) * sp.cos(X2), (X1, X2)).shape, {}),
     "5.9/5.5a-f2": lambda: (_grad((_symbols("x", _n, 1).T * _symbols("y", _n, 1))[0], _symbols("x", _n, 1)).shape,
                             {_n: "n"}),
@@ -372,3 +378,20 @@ def test_each_notebook_shows_its_exercises_in_order(section):
 def test_the_book_exercises_cover_5_1_to_5_9():
     numbers = {re.match(r"5\.9/(5\.\d)", k).group(1) for k in BOOK}
     assert numbers == {f"5.{i}" for i in range(1, 10)}
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_a_prompt_does_not_give_the_answer_away(key):
+    exercise = eb.get(key)
+    answer = exercise.reference_text.replace(" ", "")
+    assert len(answer) < 3 or answer not in exercise.prompt.replace(" ", "")
+
+
+def test_the_minimum_box_does_not_name_the_minimiser():
+    assert "(2, 1)" not in eb.get("5.7/2").prompt and "2, 1" not in eb.get("5.7/2").prompt
+
+
+@pytest.mark.parametrize("key", [k for k in KEYS if re.fullmatch(r"5\.[1-8]/\d[a-z]", k)])
+def test_a_part_of_a_question_is_labelled_with_its_letter(key):
+    number, letter = key.split("/")[1][:-1], key[-1]
+    assert eb.get(key).prompt.startswith(f"练习 {number} ({letter})"), eb.get(key).prompt

@@ -399,23 +399,41 @@ _section("5.2/1", "练习 1：∇f，按 [[.., ..]] 输入", sp.Matrix([x * sp.e
 _section("5.2/2", "练习 2：df/dt", sp.diff((sp.cos(t) * sp.sin(t)), t), ("t",),
          ["cos(2t)", "cos(t)^2 - sin(t)^2", "1 - 2 sin(t)^2"],
          [("-cos(2t)", "负号"), ("2cos(2t)", "链式法则"), ("sin(t) cos(t)", "不正确")])
-_section("5.2/3", "练习 3：沿 u 的方向导数", (sp.Matrix([[2 * x, 4 * y]]) * sp.Matrix([3, 4]) / 5)[0].subs({x: 1, y: 1}), (),
+_grad_u = sp.Matrix([[2 * x, 4 * y]]).subs({x: 1, y: 1})
+_section("5.2/3a", "练习 3 (a)：沿 u 的方向导数", (_grad_u * sp.Matrix([3, 4]) / 5)[0], (),
          ["22/5", "4.4", "2*3/5 + 4*4/5"],
-         [("-22/5", "负号"), ("2 sqrt(5)", "不正确"), ("14/5", "不正确")])
+         [("-22/5", "负号"), ("2 sqrt(5)", "最大变化率", "这是最大变化率 ‖∇f‖；沿 u 的变化率是 ∇f·u（that is |∇f|, not ∇f·u）"),
+          ("14/5", "不正确")])
+_section("5.2/3b", "练习 3 (b)：(1, 1) 处的最大变化率", sp.sqrt((_grad_u * _grad_u.T)[0]), (),
+         ["2 sqrt(5)", "sqrt(20)", "sqrt(2^2 + 4^2)"],
+         [("-2 sqrt(5)", "负号"), ("22/5", "方向导数", "22/5 是沿 u 的方向导数；最大变化率是 ‖∇f‖（take the norm of the gradient）"),
+          ("20", "不正确")])
 
-_section("5.3/1", "练习 1：J，按 [[.., ..], [.., ..]] 输入", sp.Matrix([x * y, x ** 2 + y ** 2]).jacobian([x, y]), ("x", "y"),
+_J53 = sp.Matrix([x * y, x ** 2 + y ** 2]).jacobian([x, y])
+_section("5.3/1a", "练习 1 (a)：J，按 [[.., ..], [.., ..]] 输入", _J53, ("x", "y"),
          ["[[y, x], [2x, 2y]]", "[[y, x], [x + x, 2*y]]"],
          [("[[y, 2x], [x, 2y]]", "转置"), ("[[-y, -x], [-2x, -2y]]", "负号"), ("[[y, x], [x, y]]", "不正确")])
+_section("5.3/1b", "练习 1 (b)：det J", sp.expand(_J53.det()), ("x", "y"),
+         ["2y^2 - 2x^2", "2(y - x)(y + x)"],
+         [("2x^2 - 2y^2", "负号"), ("2y^2 + 2x^2", "不正确"), ("y^2 - x^2", "常数因子")])
 _section("5.3/2", "练习 2：局部面积放大倍数 |det J|",
          sp.simplify(sp.Matrix([sp.exp(x) * sp.cos(y), sp.exp(x) * sp.sin(y)]).jacobian([x, y]).det()), ("x", "y"),
          ["exp(2x)", "e^x e^x", "exp(2x) (cos(y)^2 + sin(y)^2)"],
          [("exp(x)", "不正确"), ("-exp(2x)", "负号"), ("exp(2x) cos(2y)", "不正确")])
-_section("5.3/3", "练习 3：dh/dt", sp.diff(sp.cos(t) ** 2 + 4 * sp.sin(t) ** 2, t), ("t",),
+for key, part, shape, wrong in [("5.3/3a", r"\partial f/\partial\boldsymbol x", ("1", "2"), "2×1"),
+                                 ("5.3/3b", r"\partial\boldsymbol g/\partial t", ("2", "1"), "1×2")]:
+    _add(key, f"练习 3 ({key[-1]})：${part}$ 的形状", "", f"练习 3 ({key[-1]})：${part}$ 的形状：", "shape", shape, (),
+         f"导数的形状是“输出形状 × 输入形状”：${part}" + r"\in\mathbb R^{" + r"\times ".join(shape) + "}$。",
+         ["×".join(shape).replace("×", " x "), "(" + ", ".join(shape) + ")"], [(wrong, "转置"), ("2×2", "形状不对")], "例如 1×2")
+_section("5.3/3c", "练习 3 (c)：dh/dt", sp.diff(sp.cos(t) ** 2 + 4 * sp.sin(t) ** 2, t), ("t",),
          ["3 sin(2t)", "6 sin(t) cos(t)"],
          [("3 sin(t) cos(t)", "链式法则"), ("-3 sin(2t)", "负号"), ("-2 sin(t) cos(t) + 4 sin(t) cos(t)", "链式法则")])
 
-_section("5.4/1", "练习 1：dK/dR 的元素个数", sp.Integer(2 * 2 * 3 * 2), (), ["24", "4*6"],
+_section("5.4/1a", "练习 1 (a)：dK/dR 的元素个数", sp.Integer(2 * 2 * 3 * 2), (), ["24", "4*6"],
          [("12", "不正确"), ("36", "不正确")])
+_add("5.4/1b", "练习 1 (b)：Jacobian 视图的形状", "", "练习 1 (b)：Jacobian 视图的形状（行 × 列）：", "shape", ("4", "6"), (),
+     r"把 $\boldsymbol K$ 的 $N^2=4$ 个元素排成行、$\boldsymbol R$ 的 $MN=6$ 个元素排成列：$4\times 6$。",
+     ["4 x 6", "(4, 6)"], [("6×4", "转置"), ("2×2×3×2", "维数")], "例如 4×6")
 _section("5.4/2", "练习 2：∂f₂/∂A，按 [[.., ..], [.., ..]] 输入",
          sp.Matrix(2, 2, lambda i, j: sp.diff(c * x1 + d * x2, [a, b, c, d][2 * i + j])), ("x1", "x2"),
          ["[[0, 0], [x1, x2]]", "[[0*x1, 0], [x1, x2 + 0]]"],
@@ -484,7 +502,7 @@ _section("5.7/1", "练习 1：H，按 [[.., ..], [.., ..]] 输入", sp.hessian(x
           ("[[-2y - y^2 exp(xy), -2x - (1 + xy) exp(xy)], [-2x - (1 + xy) exp(xy), -x^2 exp(xy)]]", "负号"),
           ("[[2y + y^2 exp(xy), 2x + xy exp(xy)], [2x + xy exp(xy), x^2 exp(xy)]]", "不正确")])
 _f57 = x ** 3 - 12 * x + y ** 2 - 2 * y
-_section("5.7/2", "练习 2：极小值 f(2, 1)", _f57.subs({x: 2, y: 1}), (), ["-17", "8 - 24 + 1 - 2"],
+_section("5.7/2", "练习 2：f 的极小值", _f57.subs({x: 2, y: 1}), (), ["-17", "8 - 24 + 1 - 2"],
          [("17", "负号"), ("15", "不正确"), ("-16", "不正确")])
 _section("5.7/3", "练习 3：原点处的 det H", sp.hessian(x ** 2 + a * x * y + y ** 2, (x, y)).det(), ("a",),
          ["4 - a^2", "(2 - a)(2 + a)"],
@@ -501,10 +519,12 @@ _section("5.8/2", "练习 2：T₂(x, y)", sp.expand(sum(
          [("1 + x + 2y + (x + 2y)^2", "1/2", "二次项是 ½ δᵀHδ，别漏了 1/2（the quadratic term has a factor 1/2）"),
           ("1 + x + 2y", "不正确"), ("-(1 + x + 2y + (x + 2y)^2/2)", "负号")])
 _f583 = x ** 2 * y
-_section("5.8/3", "练习 3：T₂(x, y)", sp.expand(sum(
+_section("5.8/3a", "练习 3 (a)：T₂(x, y)", sp.expand(sum(
     sp.diff(_f583, x, i, y, k - i).subs({x: 1, y: 1}) * (x - 1) ** i * (y - 1) ** (k - i)
     / (sp.factorial(i) * sp.factorial(k - i)) for k in range(3) for i in range(k + 1))), ("x", "y"),
          ["1 + 2(x - 1) + (y - 1) + (x - 1)^2 + 2(x - 1)(y - 1)", "x^2 y - (x - 1)^2 (y - 1)"],
          [("1 + 2(x - 1) + (y - 1) + 2(x - 1)^2 + 4(x - 1)(y - 1)", "1/2",
            "二次项是 ½ δᵀHδ，别漏了 1/2（the quadratic term has a factor 1/2）"),
           ("x^2 y", "不正确"), ("1 + 2(x - 1) + (y - 1)", "不正确")])
+_section("5.8/3b", "练习 3 (b)：至少几次的 Taylor 多项式才精确", sp.Integer(sp.Poly(_f583, x, y).total_degree()), (),
+         ["3", "2 + 1"], [("2", "不正确"), ("4", "不正确"), ("-3", "负号")])
