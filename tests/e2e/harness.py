@@ -250,7 +250,7 @@ class PageWatch:
 PAGE_JS = r"""
 () => {
   if (window.__e2e) return;
-  const mainCanvas = fig => fig.querySelector('.jupyter-matplotlib-canvas-div > canvas');
+  const mainCanvas = canvas => canvas;  // an explorer's figure is one canvas (widgets/explorers/canvas.js)
   const hash = canvas => {
     if (!canvas || !canvas.width || !canvas.height) return 'empty';
     const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
@@ -269,10 +269,10 @@ PAGE_JS = r"""
   window.__e2e = {
     hash,
     mainCanvas,
-    // An explorer is the output (a widget tree) that holds one or more ipympl figures.
+    // An explorer is the output (a widget tree) that holds one or more explorer canvases.
     tagExplorers() {
       const roots = [];
-      for (const fig of document.querySelectorAll('.jupyter-matplotlib-figure')) {
+      for (const fig of document.querySelectorAll('canvas.mml-explorer-canvas')) {
         const root = fig.closest('.jp-OutputArea-output') || fig.closest('.widget-vbox') || fig;
         if (!roots.includes(root)) roots.push(root);
       }
@@ -281,7 +281,7 @@ PAGE_JS = r"""
         const label = el => (el.querySelector('.widget-label') || {}).textContent || '';
         return {
           index: i,
-          figures: root.querySelectorAll('.jupyter-matplotlib-figure').length,
+          figures: root.querySelectorAll('canvas.mml-explorer-canvas').length,
           sliders: Array.from(root.querySelectorAll('.widget-slider')).map(label),
           texts: Array.from(root.querySelectorAll('.widget-text input[type=text]')).map(
             el => ({placeholder: el.placeholder || '', value: el.value, disabled: el.disabled,
@@ -291,11 +291,11 @@ PAGE_JS = r"""
     },
     root: i => document.querySelector(`[data-e2e-explorer="${i}"]`),
     hashes(i) {
-      return Array.from(this.root(i).querySelectorAll('.jupyter-matplotlib-figure')).map(
+      return Array.from(this.root(i).querySelectorAll('canvas.mml-explorer-canvas')).map(
         fig => hash(mainCanvas(fig))).join('|');
     },
     colours(i) {
-      return Array.from(this.root(i).querySelectorAll('.jupyter-matplotlib-figure')).map(
+      return Array.from(this.root(i).querySelectorAll('canvas.mml-explorer-canvas')).map(
         fig => { const c = mainCanvas(fig); return c && c.width ? colours(c) : 0; });
     },
     // The explorer's messages: HTML widgets (not the math readout) whose text carries the warning sign.
@@ -438,7 +438,7 @@ def wait_outputs_settled(page, expected_widgets: int = 0, timeout: float = 120.0
             if (outputs.some(el => (el.textContent || '').includes('Loading widget'))) return false;
             const widgets = outputs.filter(el => el.querySelector(':scope > .jupyter-widgets')).length;
             const failed = outputs.filter(el => (el.textContent || '').includes('Error displaying widget')).length;
-            const figures = Array.from(document.querySelectorAll('.jupyter-matplotlib-canvas-div > canvas'));
+            const figures = Array.from(document.querySelectorAll('canvas.mml-explorer-canvas'));
             if (widgets + failed < expected || !figures.every(c => c.width > 0)) return false;
             const signature = [cells.length, outputs.length, widgets, failed, figures.length].join(',');
             const now = performance.now();
@@ -459,7 +459,7 @@ def outputs_state(page) -> dict:
                 widgets: outputs.filter(el => el.querySelector(':scope > .jupyter-widgets')).length,
                 loading_widgets: outputs.filter(el => (el.textContent || '').includes('Loading widget')).length,
                 failed_widgets: outputs.filter(el => (el.textContent || '').includes('Error displaying widget')).length,
-                figures: document.querySelectorAll('.jupyter-matplotlib-canvas-div > canvas').length}; }""")
+                figures: document.querySelectorAll('canvas.mml-explorer-canvas').length}; }""")
 
 
 def voila_code_visible(page) -> list[str]:
@@ -540,7 +540,7 @@ HOSTILE_TEMPLATES = ('__import__("os").system("touch {canary}")', "__import__(os
 
 
 def find_explorers(page) -> list[dict]:
-    """Tag every explorer on the page (an output holding ipympl figures) and describe its controls."""
+    """Tag every explorer on the page (an output holding explorer canvases) and describe its controls."""
     return page.evaluate("() => window.__e2e.tagExplorers()")
 
 
@@ -554,7 +554,7 @@ def canvas_hashes(page, index: int) -> str:
 
 def canvas_pngs(page, index: int) -> list[str]:
     """The pictures of explorer ``index``'s figures as PNG data URLs."""
-    return page.evaluate("""(i) => Array.from(window.__e2e.root(i).querySelectorAll('.jupyter-matplotlib-figure'))
+    return page.evaluate("""(i) => Array.from(window.__e2e.root(i).querySelectorAll('canvas.mml-explorer-canvas'))
         .map(fig => { const c = window.__e2e.mainCanvas(fig); return c && c.width ? c.toDataURL('image/png') : ''; })""",
         index)
 
@@ -652,14 +652,14 @@ def wait_picture_still(page, index: int, quiet_ms: int = 400, timeout: float = 1
 def check_canvases(page, index: int) -> list[str]:
     """Every figure of explorer ``index`` is visible on screen and has been drawn."""
     problems = []
-    figures = explorer_root(page, index).locator(".jupyter-matplotlib-canvas-div > canvas:first-child")
+    figures = explorer_root(page, index).locator("canvas.mml-explorer-canvas")
     for k in range(figures.count()):
         canvas = figures.nth(k)
         canvas.scroll_into_view_if_needed()
         box = canvas.bounding_box()
         if not canvas.is_visible() or not box or box["width"] < 50 or box["height"] < 50:
             problems.append(f"explorer {index}: figure {k} is not visible (box {box})")
-    # ipympl sends the first picture after the widget is drawn: give it a moment.
+    # the canvas gets its first picture after it has said hello to the kernel: give it a moment.
     wait_for(page, "(i) => window.__e2e.colours(i).every(n => n >= 3)", index, 15.0)
     colours = page.evaluate("(i) => window.__e2e.colours(i)", index)
     for k, count in enumerate(colours):

@@ -1,32 +1,45 @@
-"""In Chromium, the picture an explorer's diff frames leave on the page is the kernel's picture.
+"""In Chromium, every explorer's canvas shows the kernel's picture pixel for pixel.
 
-Explorers send the browser only the changed pixels of a move, in a frame that ends at the last
-changed row and column (``widgets.explorers.base._fast_diff_image``). This test moves sliders
-through blitted moves and full redraws, then asks the kernel for a full frame (what ipympl's
-"refresh" does) and checks that the page's canvas did not change by a single pixel value: nothing
-stale was left where the diff frames did not reach, once the page is at rest (after the repair
-frame that follows a series of quick frames).
+The kernel sends each explorer's changed tiles as binary frames (``widgets/explorers/canvas.py``); the
+page paints them in order (``canvas.js``). Here each of the ten explorers gets a series of key presses,
+a typed formula, another preset and a mouse drag, at devicePixelRatio 1 and 2; after each, once the
+page is at rest, its canvas must equal the kernel's whole Agg buffer exactly. A frame arriving while
+the page is busy must still be painted, so nothing is ever left stale.
 """
 
 from __future__ import annotations
 
+import base64
+import io
 import json
 
+import numpy as np
 import pytest
-
-from widgets.explorers.base import FRAME_SETTLE
+from PIL import Image
 
 from . import harness
 
 pytestmark = pytest.mark.browser
 
+#: The explorers, in the order of their cells, and a formula for their first box that changes the view.
+EXPLORERS = {
+    "secant_explorer": None,
+    "taylor_explorer": "x^3 - 2x",          # the y axis becomes -60 ... 60: its minus signs must show
+    "difference_error_explorer": None,
+    "gradient_explorer": "x^2 - y^2",
+    "chain_rule_explorer": "x1 x2",
+    "jacobian_explorer": "x + y^2",
+    "matrix_gradient_explorer": None,
+    "autodiff_explorer": "exp(x) sin(x)",
+    "hessian_explorer": "x^3 - 3x + y^2",
+    "linearization_explorer": None,
+}
+NAMES = list(EXPLORERS)
+
 CELLS = [
-    "%matplotlib widget\nfrom widgets.explorers import gradient_explorer, secant_explorer\n"
-    "explorers = [gradient_explorer(), secant_explorer()]",
-    "explorers[0]",
-    "explorers[1]",
-    # the full frame: every pixel sent again, drawn over a cleared canvas
-    "for e in explorers:\n    e.figure.canvas._force_full = True\n    e.figure.canvas.draw()",
+    "import base64\nimport widgets.explorers as X\n"
+    f"explorers = [getattr(X, name)() for name in {NAMES!r}]",
+    *[f"explorers[{k}]" for k in range(len(NAMES))],
 ]
 
 
@@ -38,82 +51,114 @@ def notebook_json() -> str:
                        "nbformat": 4, "nbformat_minor": 5})
 
 
-#: Records the size of every PNG frame the page receives (ipympl makes a blob URL of each one).
-RECORD_FRAMES = """() => {
-    window.__frames = [];
-    const create = URL.createObjectURL.bind(URL);
-    URL.createObjectURL = (blob) => {
-        if (blob && blob.type === 'image/png') {
-            const entry = {bytes: blob.size};
-            window.__frames.push(entry);
-            createImageBitmap(blob).then(b => { entry.width = b.width; entry.height = b.height; });
-        }
-        return create(blob);
-    };
-}"""
+def kernel_picture(page, index: int) -> np.ndarray:
+    """The kernel's whole Agg buffer of explorer ``index`` (asked over the notebook's own kernel)."""
+    text = page.evaluate("""async (i) => {
+        const kernel = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
+        const expression = `base64.b64encode(explorers[${i}].canvas.full_png()).decode()`;
+        const future = kernel.requestExecute({code: '', silent: true, user_expressions: {png: expression}});
+        const reply = await future.done;
+        const value = reply.content.user_expressions.png;
+        return value.status === 'ok' ? value.data['text/plain'] : 'error: ' + value.evalue; }""", index)
+    assert not text.startswith("error"), text
+    return np.asarray(Image.open(io.BytesIO(base64.b64decode(text.strip("'")))).convert("RGBA"))
 
 
-def frames(page) -> list[dict]:
-    return page.evaluate("() => window.__frames.map(f => ({...f}))")
+def page_picture(page, index: int) -> np.ndarray:
+    urls = harness.canvas_pngs(page, index)
+    assert len(urls) == 1, len(urls)
+    return harness.png_pixels(urls[0])
 
 
-def run_cell(page, index: int) -> None:
-    page.evaluate("""async (k) => {
-        const w = window.jupyterapp.shell.currentWidget;
-        w.content.activeCellIndex = k;
-        await window.jupyterapp.commands.execute('notebook:run-cell'); }""", index)
+def assert_page_shows_kernel(page, index: int, what: str) -> None:
+    assert harness.wait_picture_still(page, index, quiet_ms=400, timeout=30.0), f"{what}: never at rest"
+    kernel, shown = kernel_picture(page, index), page_picture(page, index)
+    assert kernel.shape == shown.shape, (what, kernel.shape, shown.shape)
+    differing = int((kernel != shown).any(axis=2).sum())
+    if differing:
+        harness.save_canvas_pngs(f"frames-{NAMES[index]}-{what}", [_url(kernel)], [_url(shown)])
+    assert differing == 0, f"{NAMES[index]}, after {what}: {differing} pixels differ from the kernel's picture"
+
+
+def _url(pixels: np.ndarray) -> str:
+    buffer = io.BytesIO()
+    Image.fromarray(pixels).save(buffer, format="png")
+    return "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+def run_cells(page, count: int) -> None:
+    for index in range(count):
+        page.evaluate("""async (k) => {
+            const w = window.jupyterapp.shell.currentWidget;
+            w.content.activeCellIndex = k;
+            await window.jupyterapp.commands.execute('notebook:run-cell'); }""", index)
+
+
+def drag_slider(page, index: int, slider: int = 0) -> None:
+    """Drag the handle of slider ``slider`` of explorer ``index`` with the mouse, in 20 steps."""
+    handle = harness.explorer_root(page, index).locator(".widget-slider").nth(slider).locator(".noUi-handle")
+    handle.scroll_into_view_if_needed()
+    box = handle.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    for step in range(1, 21):
+        page.mouse.move(x - 3 * step, y)
+        page.wait_for_timeout(16)
+    page.mouse.up()
+
+
+def choose_another_preset(page, index: int) -> bool:
+    menus = harness.explorer_root(page, index).locator(".widget-dropdown select")
+    if menus.count() == 0:
+        return False
+    menu = menus.first
+    menu.scroll_into_view_if_needed()
+    options = menu.locator("option")
+    current = menu.evaluate("(el) => el.selectedIndex")
+    menu.select_option(index=(current + 1) % options.count())
+    return True
 
 
 @pytest.fixture(params=[1, 2], ids=["dpr1", "dpr2"])
 def scaled_page(request, browser):
-    """A watched page on an ordinary screen and on a HiDPI one (ipympl then draws twice the pixels each way)."""
+    """A watched page on an ordinary screen and on a HiDPI one (the canvas then draws twice the pixels each way)."""
     watch = harness.PageWatch(browser, device_scale_factor=request.param)
+    watch.dpr = request.param
     yield watch
     watch.close()
 
 
-def test_diff_frames_leave_the_kernels_picture(lab_server, scaled_page):
+def test_every_explorer_shows_the_kernels_picture(lab_server, scaled_page):
     (lab_server.root / "frames.ipynb").write_text(notebook_json(), encoding="utf-8")
     page = scaled_page.page
     try:
         harness.open_in_lab(page, lab_server, "frames.ipynb")
-        page.evaluate(RECORD_FRAMES)
-        for k in range(3):
-            run_cell(page, k)
+        run_cells(page, len(CELLS))
         explorers = harness.find_explorers(page)
-        assert len(explorers) == 2, explorers
-        for index, presses in ((0, {0: 4, 1: 3, 2: 3}), (1, {0: 5, 1: 5})):
-            assert not harness.check_canvases(page, index)
-            for slider, count in presses.items():
-                for _ in range(count):
-                    harness.wait_picture_still(page, index, quiet_ms=150)
-                    before = harness.canvas_hashes(page, index)
-                    harness.press_slider(page, index, slider)
-                    assert harness.wait_canvas_change(page, index, before), (index, slider)
-        for index in (0, 1):   # at rest: a repair frame, if one is due, has come and been drawn
-            assert harness.wait_picture_still(page, index, quiet_ms=int(1000 * FRAME_SETTLE) + 600)
-        sizes = {(f["width"], f["height"]) for f in frames(page)}
-        canvases = {tuple(size) for size in page.evaluate("""() => Array.from(document.querySelectorAll(
-            '.jupyter-matplotlib-canvas-div > canvas:first-child')).map(c => [c.width, c.height])""")}
-        assert len(canvases) == 2 and canvases <= sizes, (canvases, sizes)  # the first, full frames
-        assert sizes - canvases, sizes  # and diff frames cut short of the full size
-        shown = [harness.canvas_pngs(page, index) for index in (0, 1)]
-        hashes = [harness.canvas_hashes(page, index) for index in (0, 1)]
-        received = len(frames(page))
-        run_cell(page, 3)
-        assert harness.wait_for(page, """([n, sizes]) => window.__frames.slice(n).filter(
-            f => sizes.some(([w, h]) => f.width === w && f.height === h)).length >= 2""",
-                                [received, sorted(canvases)], 30.0), frames(page)[received:]
-        for index in (0, 1):
-            assert harness.wait_picture_still(page, index)
-        for index in (0, 1):
-            after = harness.canvas_pngs(page, index)
-            assert len(after) == len(shown[index]) >= 1
-            for k, (a, b) in enumerate(zip(shown[index], after)):
-                first, second = harness.png_pixels(a), harness.png_pixels(b)
-                differing = int((first != second).any(axis=2).sum())
-                assert differing == 0, f"explorer {index}, figure {k}: {differing} pixels were stale"
-            assert harness.canvas_hashes(page, index) == hashes[index]
+        assert len(explorers) == len(NAMES), explorers
+        for index, name in enumerate(NAMES):
+            assert not harness.check_canvases(page, index), name
+            width = page.evaluate("(i) => window.__e2e.root(i).querySelector('canvas.mml-explorer-canvas').width",
+                                  index)
+            css = page.evaluate("""(i) => window.__e2e.root(i).querySelector('canvas.mml-explorer-canvas')
+                                      .getBoundingClientRect().width""", index)
+            assert width == round(css * scaled_page.dpr), (name, width, css)
+            assert_page_shows_kernel(page, index, "first picture")
+            for _ in range(6):       # a series of key presses, as fast as they come
+                harness.press_slider(page, index, 0)
+            assert_page_shows_kernel(page, index, "key presses")
+            formula = EXPLORERS[name]
+            if formula is not None:
+                before = harness.canvas_hashes(page, index)
+                harness.type_into(page, index, 0, formula)
+                assert harness.wait_canvas_change(page, index, before), (name, formula)
+                assert_page_shows_kernel(page, index, "a typed formula")
+                assert not harness.internal_error(harness.explorer_message(page, index))
+            if choose_another_preset(page, index):
+                assert_page_shows_kernel(page, index, "another preset")
+            drag_slider(page, index)
+            assert_page_shows_kernel(page, index, "a drag")
     finally:
         harness.shutdown_lab_kernels(lab_server)
     assert not scaled_page.errors, scaled_page.errors
