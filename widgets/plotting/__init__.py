@@ -6,6 +6,8 @@
 from widgets.plotting.style import (
     COLORS,
     CJK_FONT,
+    CJK_FONT_FILE,
+    CJK_FONT_FILES,
     StaticFigure,
     apply_house_style,
     cjk_font_available,
