@@ -5,6 +5,7 @@
 
 from widgets.plotting.style import (
     COLORS,
+    LINESTYLES,
     CJK_FONT,
     CJK_FONT_FILE,
     CJK_FONT_FILES,

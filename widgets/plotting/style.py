@@ -10,7 +10,9 @@ import matplotlib as mpl
 from matplotlib import font_manager
 from matplotlib.figure import Figure
 
-#: Named colours used across the companion (colour-blind safe, after Okabe & Ito).
+#: Named colours used across the companion (the colour-blind safe set of Okabe & Ito; tests/test_palette.py
+#: checks that the line colours stay apart under simulated deuteranopia, protanopia and tritanopia and on a
+#: washed-out projector). Lines that share a figure also differ by LINESTYLES, never by colour alone.
 COLORS = {
     "function": "#0072B2",   # blue: the function f
     "secant": "#E69F00",     # orange: secants, approximations
@@ -20,6 +22,15 @@ COLORS = {
     "point": "#000000",      # black: marked points
     "axis": "#555555",       # grey: coordinate axes
     "grid": "#DDDDDD",
+}
+
+#: Line style of each role: a reader who cannot tell the colours apart still tells the lines apart.
+LINESTYLES = {
+    "function": "-",
+    "secant": "-.",
+    "tangent": "--",
+    "taylor": (0, (5, 1.5, 1.5, 1.5)),   # dash-dot, denser than the secant's
+    "error": ":",
 }
 
 #: The CJK font shipped with the package for Chinese text: a subset of Noto Sans CJK SC (SIL OFL 1.1,
