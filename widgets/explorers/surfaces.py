@@ -405,7 +405,7 @@ class LinearizationExplorer(Explorer):
                               f"误差曲线的斜率（fitted log-log slopes）：{fitted}")
 
 
-def hessian_explorer(f=None, preset: str = "bowl", point=None) -> HessianExplorer:
+def hessian_explorer(f=None, preset: str = "two wells", point=None) -> HessianExplorer:
     """Return the Hessian explorer (controls "function", "formula", "x", "y"); the blog chapter's test of extrema."""
     return HessianExplorer(f, preset=preset, point=point)
 
