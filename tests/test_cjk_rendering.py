@@ -1,5 +1,7 @@
 """Every figure the package can draw renders without a missing glyph: each plotting helper on a fresh
 figure, each explorer in each of its presets, and figures with Chinese text (the CJK fallback font).
+Every test here sees no system font, only matplotlib's own and the package's CJK font, as on a fresh
+Windows or macOS machine.
 
 Matplotlib reports a missing glyph as a warning ("Glyph … missing from font(s) …") and a font it
 cannot find through logging ("findfont: …"); both are captured and any of them fails the test.
@@ -10,7 +12,6 @@ from __future__ import annotations
 import inspect
 import io
 import logging
-import os
 import pkgutil
 import warnings
 from importlib import import_module
@@ -22,14 +23,19 @@ from matplotlib.figure import Figure
 
 import widgets.plotting
 from explorer_inputs import FACTORIES, kind, option_values
+from shipped_fonts import only_shipped_fonts
 from widgets import autodiff as ad
 from widgets import datasets
 from widgets import multivariate as mv
 from widgets import plotting as wp
 from widgets.matrix_calculus import tensor_case
 
-needs_cjk = pytest.mark.skipif(not wp.cjk_font_available() and os.environ.get("CI") != "true",
-                               reason="fonts-noto-cjk is not installed (CI installs it)")
+
+
+@pytest.fixture(autouse=True)
+def _no_system_fonts():
+    with only_shipped_fonts():
+        yield
 
 FONT_TROUBLE = ("missing from font", "glyph", "findfont", "font family")
 
@@ -189,7 +195,6 @@ def _fresh_axes(shape: str):
     return fig, axes
 
 
-@needs_cjk
 @pytest.mark.parametrize("name", sorted(HELPERS))
 def test_every_helper_renders_without_a_missing_glyph(name):
     shape, call = CALLS[name]
@@ -206,9 +211,8 @@ def test_every_helper_renders_without_a_missing_glyph(name):
 CHINESE = "第5章 向量微积分：梯度、Jacobian 矩阵与海森矩阵（Hessian）"
 
 
-@needs_cjk
 def test_chinese_text_renders_with_the_fallback_font():
-    assert wp.cjk_font_available(), "CI must install fonts-noto-cjk"
+    assert wp.cjk_font_available()
     # As in a notebook after wp.apply_house_style(); Chinese and math text go in separate strings
     # (mathtext has no font fallback: "切线 $x$" would lose its Chinese glyphs).
     with font_trouble() as trouble, wp.house_style():
@@ -222,7 +226,7 @@ def test_chinese_text_renders_with_the_fallback_font():
 
 
 def test_the_capture_sees_a_missing_glyph():
-    # Without the fallback the same text loses its glyphs, and the capture above would report it.
+    # Without the CJK font the same text loses its glyphs, and the capture above would report it.
     with mpl.rc_context({"font.family": ["DejaVu Sans"]}), font_trouble() as trouble:
         fig = Figure()
         fig.subplots().set_title(CHINESE)
@@ -237,7 +241,6 @@ def _presets(explorer) -> list[tuple[str, object]]:
             for value in option_values(control)]
 
 
-@needs_cjk
 @pytest.mark.parametrize("name", sorted(FACTORIES))
 def test_every_explorer_in_every_preset_renders_without_a_missing_glyph(name):
     with font_trouble() as trouble:

@@ -165,7 +165,9 @@ def test_critical_points_known_functions(f, expected):
 def test_critical_points_of_the_presets():
     expected = {"bowl": {(0.0, 0.0, "minimum")}, "saddle": {(0.0, 0.0, "saddle")},
                 "monkey saddle": {(0.0, 0.0, "inconclusive")}, "Rosenbrock": {(1.0, 1.0, "minimum")},
-                "x⁴ + y⁴": {(0.0, 0.0, "inconclusive")}}
+                "x⁴ + y⁴": {(0.0, 0.0, "inconclusive")},
+                # grad = (4x³ - 4y, 4y³ - 4x) = 0 gives y = x³, x⁹ = x; H = [[12x², -4], [-4, 12y²]]
+                "two wells": {(0.0, 0.0, "saddle"), (1.0, 1.0, "minimum"), (-1.0, -1.0, "minimum")}}
     for name, spec in HESSIAN_PRESETS.items():
         assert _as_set(critical_points(spec["f"], (x, y), bounds=(spec["xlim"], spec["ylim"]))) == expected[name]
 

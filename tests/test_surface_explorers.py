@@ -125,13 +125,16 @@ def _hessian_at(f, px, py):
     return np.array(H.evalf().tolist(), dtype=float)
 
 
-def test_hessian_explorer_default_is_the_bowl(hessian):
+def test_hessian_explorer_default_is_two_wells(hessian):
+    # x⁴ + y⁴ − 4xy, not a quadratic, so the quadratic model differs from f; by hand its gradient
+    # (4x³ − 4y, 4y³ − 4x) vanishes at (0, 0) (H = [[0, −4], [−4, 0]]: a saddle) and at ±(1, 1) (minima)
     assert isinstance(hessian, HessianExplorer)
     assert hessian.message == ""
     assert set(hessian.controls) == {"function", "formula", "x", "y"}
     a = hessian.map_artists
-    assert a["minimum"].get_data()[0].tolist() == [0.0] and a["minimum"].get_data()[1].tolist() == [0.0]
-    assert [t.get_text() for t in a["critical_labels"]] == ["min"]
+    assert sorted(zip(*a["minimum"].get_data())) == [(-1.0, -1.0), (1.0, 1.0)]
+    assert list(zip(*a["saddle"].get_data())) == [(0.0, 0.0)]
+    assert sorted(t.get_text() for t in a["critical_labels"]) == ["min", "min", "saddle"]
     px, py = hessian.controls["x"].value, hessian.controls["y"].value
     assert list(a["point"].get_data()[0]) == [px] and list(a["point"].get_data()[1]) == [py]
 

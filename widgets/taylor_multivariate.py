@@ -220,6 +220,9 @@ EXAMPLE_5_15_POINT = (1, 2)
 
 #: Presets of the Hessian explorer: name -> formula, viewing box (x-range, y-range) and starting point.
 HESSIAN_PRESETS: dict[str, dict] = {
+    # first, the explorer's default: not a quadratic, so its quadratic model (5.147) differs from f
+    "two wells": {"f": X ** 4 + Y ** 4 - 4 * X * Y, "label": "two wells: x⁴ + y⁴ − 4xy",
+                  "xlim": (-2.0, 2.0), "ylim": (-2.0, 2.0), "point": (0.5, 1.2)},
     "bowl": {"f": X ** 2 + X * Y + Y ** 2, "label": "bowl: x² + xy + y²",
              "xlim": (-2.0, 2.0), "ylim": (-2.0, 2.0), "point": (1.0, 0.5)},
     "saddle": {"f": X ** 2 - Y ** 2, "label": "saddle: x² − y²",

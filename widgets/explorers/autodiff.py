@@ -15,6 +15,7 @@ from widgets import autodiff as ad
 from widgets.calculus import central_difference, lambdify_array, optimal_step
 from widgets.expressions import ExpressionError, parse_expression
 from widgets.explorers.base import Explorer, ExplorerMessage
+from widgets.explorers.controls import wide
 from widgets.plotting.autodiff import draw_computation_graph, remove_graph, update_computation_graph
 
 X = sp.Symbol("x", real=True)
@@ -57,16 +58,16 @@ class AutodiffExplorer(Explorer):
     """Fig. 5.11 made live: a node-by-node walk through the forward pass (5.123)-(5.128) and the
     backward pass (5.135)-(5.142) of a computation graph, with df/dx by four methods."""
 
-    figsize = (8.6, 3.2)
+    figsize = (10.8, 3.8)
 
     def __init__(self, f=None, x: float = 1.0, step: int | None = None, xlim=(-2.0, 2.0)):
         super().__init__(figsize=self.figsize)
         text = EXAMPLE_5_14 if f is None else (f if isinstance(f, str) else str(f))
         self.controls["formula"] = W.Text(value=text, description="f(x) =", continuous_update=False,
                                           placeholder="例如 x sin(x) + exp(-x^2)", layout=W.Layout(width="34em"))
-        self.controls["x"] = W.FloatSlider(value=x, min=xlim[0], max=xlim[1], step=0.01, description="x",
+        self.controls["x"] = W.FloatSlider(layout=wide(), value=x, min=xlim[0], max=xlim[1], step=0.01, description="x",
                                            readout_format=".2f")
-        self.controls["step"] = W.IntSlider(value=0, min=0, max=1, description="step")
+        self.controls["step"] = W.IntSlider(layout=wide(), value=0, min=0, max=1, description="step")
         self.play: W.Play | None = None
         self.artists: dict | None = None
         self.expression: sp.Expr | None = None

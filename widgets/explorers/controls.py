@@ -6,6 +6,15 @@ import ipywidgets as W
 import traitlets
 
 
+#: Width of a slider with its description and readout: a track of about 300 px, to move precisely.
+SLIDER_WIDTH = "480px"
+
+
+def wide() -> W.Layout:
+    """Return the layout of a slider wide enough to move precisely on a projector."""
+    return W.Layout(width=SLIDER_WIDTH)
+
+
 class SignedLogSlider(W.HBox):
     """A slider for a step h of either sign on a log scale; ``value`` is h itself.
 
@@ -18,7 +27,7 @@ class SignedLogSlider(W.HBox):
 
     def __init__(self, value: float = 1.0, min_exp: float = -3.0, max_exp: float = 0.5,
                  description: str = "h", step: float = 0.05, **kwargs):
-        self._magnitude = W.FloatLogSlider(value=max(abs(value), 10 ** min_exp), base=10, min=min_exp,
+        self._magnitude = W.FloatLogSlider(layout=wide(), value=max(abs(value), 10 ** min_exp), base=10, min=min_exp,
                                            max=max_exp, step=step, description=description,
                                            readout_format=".2e", continuous_update=True)
         self._sign = W.ToggleButtons(options=[("+", 1.0), ("−", -1.0)], value=1.0 if value >= 0 else -1.0,

@@ -13,6 +13,7 @@ import sympy as sp
 
 from widgets.expressions import ExpressionError, parse_expression
 from widgets.explorers.base import Explorer, ExplorerMessage, guarded
+from widgets.explorers.controls import wide
 from widgets.multivariate import (
     JACOBIAN_PRESETS,
     ChainRule,
@@ -64,7 +65,7 @@ def _key(items) -> W.HTMLMath:
     """Return the colour key shown above a figure (cheaper to show than a legend redrawn on every move)."""
     marks = {"line": "━━", "dash": "╌╌", "arrow": "➜", "dot": "●", "cross": "✕", "tri": "▲", "patch": "■"}
     parts = [f'<span style="color:{color}">{marks[kind]}</span>&nbsp;{text}' for kind, color, text in items]
-    return W.HTMLMath(value="<small>" + " &nbsp;&nbsp; ".join(parts) + "</small>")
+    return W.HTMLMath(value='<span style="font-size: 14px">' + " &nbsp;&nbsp; ".join(parts) + "</span>")
 
 
 def _draw_order(artists) -> list:
@@ -145,7 +146,7 @@ class GradientExplorer(Explorer):
     """Contour map of f(x, y) with its gradient field; at a point (sliders or mouse) the unit vector u at
     angle theta, the directional derivative grad f . u next to its finite difference, and steepest ascent."""
 
-    figsize = (10.0, 4.4)
+    figsize = (10.8, 4.6)
     #: Step of the finite difference shown next to grad f . u.
     h = 1e-5
 
@@ -169,9 +170,9 @@ class GradientExplorer(Explorer):
         c["formula"] = W.Text(value=f if isinstance(f, str) else ("" if f is None else str(expression)),
                               description="公式", placeholder="例如 x^2 - y^2 或 exp(-x^2-y^2)",
                               continuous_update=False)
-        c["x"] = W.FloatSlider(value=px, min=self.xlim[0], max=self.xlim[1], step=0.01, description="x")
-        c["y"] = W.FloatSlider(value=py, min=self.ylim[0], max=self.ylim[1], step=0.01, description="y")
-        c["theta"] = W.FloatSlider(value=theta, min=0.0, max=TWO_PI, step=0.01, description="θ (rad)")
+        c["x"] = W.FloatSlider(layout=wide(), value=px, min=self.xlim[0], max=self.xlim[1], step=0.01, description="x")
+        c["y"] = W.FloatSlider(layout=wide(), value=py, min=self.ylim[0], max=self.ylim[1], step=0.01, description="y")
+        c["theta"] = W.FloatSlider(layout=wide(), value=theta, min=0.0, max=TWO_PI, step=0.01, description="θ (rad)")
         self.thetas = np.linspace(0.0, TWO_PI, 181)
         self.field = ScalarField(expression, (sym_x, sym_y))
         X, Y, Z, levels = self._contour_data()
@@ -353,7 +354,7 @@ class ChainRuleExplorer(Explorer):
     """Example 5.8 made live: the path x(t) on the contour map of f, f(x(t)) and df/dt against t, and
     the chain-rule sum (5.49) term by term at the current t."""
 
-    figsize = (10.0, 4.4)
+    figsize = (10.8, 4.6)
 
     def __init__(self, f="x1^2 + 2x2", x1_of_t="sin(t)", x2_of_t="cos(t)", t0: float = 1.0, t_range=(0.0, TWO_PI)):
         model = ChainRule(_expression_in(f, ("x1", "x2")), (sym_x1, sym_x2),
@@ -368,7 +369,7 @@ class ChainRuleExplorer(Explorer):
         c["f"] = W.Text(value=self._text(f, ("x1", "x2")), description="f(x₁, x₂)", continuous_update=False)
         c["x1"] = W.Text(value=self._text(x1_of_t, ("t",)), description="x₁(t)", continuous_update=False)
         c["x2"] = W.Text(value=self._text(x2_of_t, ("t",)), description="x₂(t)", continuous_update=False)
-        c["t"] = W.FloatSlider(value=t0, min=self.t_range[0], max=self.t_range[1], step=0.01, description="t")
+        c["t"] = W.FloatSlider(layout=wide(), value=t0, min=self.t_range[0], max=self.t_range[1], step=0.01, description="t")
         self.artists = draw_contour_map(self.map_axes, X, Y, Z, levels, "$x_1$", "$x_2$")
         position = self.model.position(self.ts)
         self.artists.update(draw_path_on_map(self.map_axes, position[:, 0], position[:, 1]))
@@ -507,7 +508,7 @@ class JacobianExplorer(Explorer):
     """A map F of the plane: a grid and a small square at a movable point, their images under F, the
     linearization J·square over the true image, and the measured area ratio converging to |det J|."""
 
-    figsize = (11.0, 4.2)
+    figsize = (11.0, 4.4)
     #: Points per side of the square's boundary (the image polygon has four times as many).
     n_per_side = 24
     #: Sizes at which the convergence panel measures the area ratio.
@@ -534,9 +535,9 @@ class JacobianExplorer(Explorer):
                               description="F")
         c["f1"] = W.Text(value=f1, description="F₁(x, y)", continuous_update=False)
         c["f2"] = W.Text(value=f2, description="F₂(x, y)", continuous_update=False)
-        c["x"] = W.FloatSlider(value=0.0, min=-2.0, max=2.0, step=0.01, description="x")
-        c["y"] = W.FloatSlider(value=0.0, min=-2.0, max=2.0, step=0.01, description="y")
-        c["size"] = W.FloatLogSlider(value=0.5, base=10, min=-2.5, max=np.log10(2.0), step=0.02,
+        c["x"] = W.FloatSlider(layout=wide(), value=0.0, min=-2.0, max=2.0, step=0.01, description="x")
+        c["y"] = W.FloatSlider(layout=wide(), value=0.0, min=-2.0, max=2.0, step=0.01, description="y")
+        c["size"] = W.FloatLogSlider(layout=wide(), value=0.5, base=10, min=-2.5, max=np.log10(2.0), step=0.02,
                                      description="size", readout_format=".3f")
         self.grid_lines = draw_lines(self.in_axes, [], count=24)
         self.image_lines = draw_lines(self.out_axes, [], count=24)

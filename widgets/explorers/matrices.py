@@ -9,6 +9,7 @@ import numpy as np
 
 from widgets.calculus import relative_error
 from widgets.explorers.base import Explorer
+from widgets.explorers.controls import wide
 from widgets.matrix_calculus import TENSOR_EXAMPLES, TensorCase, gradient_by_flattening, tensor_case
 from widgets.plotting.matrices import (
     MosaicLayout,
@@ -40,7 +41,7 @@ class MatrixGradientExplorer(Explorer):
     col = the entry of X). Clicking a cell of either heat map selects that entry.
     """
 
-    figsize = (7.0, 3.5)
+    figsize = (10.8, 4.8)
 
     def __init__(self, example: str = "5.13", M: int = 3, N: int = 2, row: int = 2, col: int = 5, seed: int = 0):
         super().__init__(figsize=self.figsize, nrows=1, ncols=2)
@@ -56,12 +57,12 @@ class MatrixGradientExplorer(Explorer):
         c = self.controls
         c["example"] = W.Dropdown(options=[(label, key) for key, label in TENSOR_EXAMPLES.items()], value=example,
                                   description="例（example）", style={"description_width": "initial"})
-        c["M"] = W.IntSlider(value=M, min=1, max=MAX_SIZE, description="M")
-        c["N"] = W.IntSlider(value=N, min=1, max=MAX_SIZE, description="N")
+        c["M"] = W.IntSlider(layout=wide(), value=M, min=1, max=MAX_SIZE, description="M")
+        c["N"] = W.IntSlider(layout=wide(), value=N, min=1, max=MAX_SIZE, description="N")
         case, _ = self._case(example, M, N)
         rows, cols = case.jacobian.shape
-        c["row"] = W.IntSlider(value=min(max(row, 1), rows), min=1, max=rows, description="row（行）")
-        c["col"] = W.IntSlider(value=min(max(col, 1), cols), min=1, max=cols, description="col（列）")
+        c["row"] = W.IntSlider(layout=wide(), value=min(max(row, 1), rows), min=1, max=rows, description="row（行）")
+        c["col"] = W.IntSlider(layout=wide(), value=min(max(col, 1), cols), min=1, max=cols, description="col（列）")
         self.case = case
         self.layout = MosaicLayout(case.f_shape, case.x_shape)
         self.mosaic_artists = draw_tensor_mosaic(self.axes[0], case.tensor, self.layout)

@@ -13,6 +13,7 @@ import sympy as sp
 from widgets.calculus import classify_critical_point, critical_points
 from widgets.expressions import ExpressionError, parse_expression
 from widgets.explorers.base import Explorer, ExplorerMessage, guarded
+from widgets.explorers.controls import wide
 from widgets.plotting.style import house_style
 from widgets.plotting.surfaces import (
     draw_eigen_slices,
@@ -113,11 +114,11 @@ class HessianExplorer(Explorer):
     grid_size = 121
     window_fraction = 0.16
 
-    def __init__(self, f=None, preset: str = "bowl", point=None):
+    def __init__(self, f=None, preset: str = "two wells", point=None):
         if preset not in HESSIAN_PRESETS:
             raise ValueError(f"unknown preset {preset!r}; choose from {list(HESSIAN_PRESETS)}")
         expression = None if f is None else _as_expression(f)   # a bad formula raises here, before any figure
-        super().__init__(figsize=(9.0, 4.2), ncols=2)
+        super().__init__(figsize=(10.8, 4.8), ncols=2)
         self.axes[0].get_gridspec().set_width_ratios([1.25, 1.0])
         self.ax_map, self.ax_slices = self.axes
         spec = HESSIAN_PRESETS[preset]
@@ -127,8 +128,8 @@ class HessianExplorer(Explorer):
                                                value=preset, description="f(x, y)")
         self.controls["formula"] = W.Text(value="" if f is None else str(f), description="公式",
                                           placeholder="例如 x^3 - 3x + y^2", continuous_update=False)
-        self.controls["x"] = W.FloatSlider(value=px, min=x_lo, max=x_hi, step=0.01, description="x")
-        self.controls["y"] = W.FloatSlider(value=py, min=y_lo, max=y_hi, step=0.01, description="y")
+        self.controls["x"] = W.FloatSlider(layout=wide(), value=px, min=x_lo, max=x_hi, step=0.01, description="x")
+        self.controls["y"] = W.FloatSlider(layout=wide(), value=py, min=y_lo, max=y_hi, step=0.01, description="y")
         self.critical: list = []
         self.note = ""
         self.state: dict = {}
@@ -312,7 +313,7 @@ class LinearizationExplorer(Explorer):
         finite = Z[np.isfinite(Z)]
         if finite.size == 0:
             raise ValueError("f is undefined on the whole view")
-        super().__init__(figsize=(10.0, 4.6), ncols=2)
+        super().__init__(figsize=(10.8, 4.8), ncols=2)
         self.patch = float(patch) if patch is not None else 0.25 * max(xlim[1] - xlim[0], ylim[1] - ylim[0])
         self.radii = np.logspace(-3, np.log10(self.patch), 28)
         # One 3-D panel for the surface and one flat panel for the errors.
@@ -323,9 +324,9 @@ class LinearizationExplorer(Explorer):
             self.ax3d = self.figure.add_subplot(grid[0, 0], projection="3d")
         self.ax_error = self.axes[1]
         self.axes = np.array([self.ax3d, self.ax_error], dtype=object)
-        self.controls["x"] = W.FloatSlider(value=px, min=xlim[0], max=xlim[1], step=0.02, description="x₀")
-        self.controls["y"] = W.FloatSlider(value=py, min=ylim[0], max=ylim[1], step=0.02, description="y₀")
-        self.controls["order"] = W.IntSlider(value=min(order, self.model.order_limit), min=1,
+        self.controls["x"] = W.FloatSlider(layout=wide(), value=px, min=xlim[0], max=xlim[1], step=0.02, description="x₀")
+        self.controls["y"] = W.FloatSlider(layout=wide(), value=py, min=ylim[0], max=ylim[1], step=0.02, description="y₀")
+        self.controls["order"] = W.IntSlider(layout=wide(), value=min(order, self.model.order_limit), min=1,
                                              max=self.model.order_limit, description="order k")
         lo, hi = float(finite.min()), float(finite.max())
         p1, p99 = np.percentile(finite, [1, 99])
@@ -403,7 +404,7 @@ class LinearizationExplorer(Explorer):
                               f"误差曲线的斜率（fitted log-log slopes）：{fitted}")
 
 
-def hessian_explorer(f=None, preset: str = "bowl", point=None) -> HessianExplorer:
+def hessian_explorer(f=None, preset: str = "two wells", point=None) -> HessianExplorer:
     """Return the Hessian explorer (controls "function", "formula", "x", "y"); the blog chapter's test of extrema."""
     return HessianExplorer(f, preset=preset, point=point)
 

@@ -11,7 +11,7 @@ import sympy as sp
 from widgets.calculus import EPS, TaylorModel, central_difference, difference_quotient, lambdify_array, taylor_polynomial_values
 from widgets.expressions import ExpressionError, parse_expression
 from widgets.explorers.base import Explorer, ExplorerMessage, guarded
-from widgets.explorers.controls import SignedLogSlider
+from widgets.explorers.controls import SignedLogSlider, wide
 from widgets.plotting.univariate import (
     draw_difference_error,
     draw_secant,
@@ -52,6 +52,8 @@ def _fixed_ylim(values: np.ndarray, pad: float = 0.15) -> tuple[float, float]:
 class SecantExplorer(Explorer):
     """Fig. 5.3 made live: the secant through x0 and x0+h turns into the tangent as h -> 0 (5.3, 5.4)."""
 
+    figsize = (10.8, 4.6)   # the notebook's width: 1080 px at the house 100 dpi
+
     def __init__(self, f=None, x0: float = 1.0, h: float = 1.0, xlim=(-1.0, 3.0)):
         super().__init__()
         f = _as_expression(f if f is not None else X ** 3 / 4 - X + 1)
@@ -61,7 +63,7 @@ class SecantExplorer(Explorer):
         self.xlim = tuple(float(v) for v in xlim)
         grid = np.linspace(*self.xlim, 400)
         ylim = _fixed_ylim(self.f(grid))
-        self.controls["x0"] = W.FloatSlider(value=x0, min=self.xlim[0], max=self.xlim[1], step=0.01,
+        self.controls["x0"] = W.FloatSlider(layout=wide(), value=x0, min=self.xlim[0], max=self.xlim[1], step=0.01,
                                             description="x₀", continuous_update=True)
         self.controls["h"] = SignedLogSlider(value=h, min_exp=-3.0, max_exp=0.5, description="h = δx")
         self.artists = draw_secant(self.axes, self.f, self.df, x0, h if h else 1.0, self.xlim, ylim)
@@ -101,6 +103,8 @@ TAYLOR_PRESETS: dict[str, tuple] = {
 class TaylorExplorer(Explorer):
     """Fig. 5.4 made live: f against its Taylor polynomial T_n at x0 (5.7), with the error region shaded."""
 
+    figsize = (10.8, 4.6)   # the notebook's width: 1080 px at the house 100 dpi
+
     def __init__(self, f=None, x0: float | None = None, n: int = 5, preset: str = "sin x + cos x"):
         super().__init__()
         if preset not in TAYLOR_PRESETS:
@@ -109,8 +113,8 @@ class TaylorExplorer(Explorer):
         self.controls["function"] = W.Dropdown(options=list(TAYLOR_PRESETS), value=preset, description="f(x)")
         self.controls["formula"] = W.Text(value="" if f is None else str(f), description="公式",
                                           placeholder="例如 x^3 - 2x 或 exp(-x^2)", continuous_update=False)
-        self.controls["n"] = W.IntSlider(value=n, min=0, max=20, description="n", continuous_update=True)
-        self.controls["x0"] = W.FloatSlider(value=default_x0 if x0 is None else x0, min=x0_range[0],
+        self.controls["n"] = W.IntSlider(layout=wide(), value=n, min=0, max=20, description="n", continuous_update=True)
+        self.controls["x0"] = W.FloatSlider(layout=wide(), value=default_x0 if x0 is None else x0, min=x0_range[0],
                                             max=x0_range[1], step=0.05, description="x₀")
         self.x = np.linspace(*xlim, 600)
         self.model = TaylorModel(parse_expression(formula))
@@ -203,6 +207,8 @@ class DifferenceErrorExplorer(Explorer):
     """Error of forward and central differences against h (log-log): truncation falls with h,
     rounding grows like eps/h, and the best steps sit near sqrt(eps) and cbrt(eps)."""
 
+    figsize = (10.8, 4.6)   # the notebook's width: 1080 px at the house 100 dpi
+
     def __init__(self, f=None, x0: float = 1.0, h: float = 1e-3):
         super().__init__()
         f = _as_expression(f if f is not None else sp.sin(X))
@@ -210,8 +216,8 @@ class DifferenceErrorExplorer(Explorer):
         self.f = lambdify_array(f, X)
         self.df = lambdify_array(sp.diff(f, X), X)
         self.hs = np.logspace(-16, 0, 161)
-        self.controls["x0"] = W.FloatSlider(value=x0, min=-3.0, max=3.0, step=0.05, description="x₀")
-        self.controls["h"] = W.FloatLogSlider(value=h, base=10, min=-16, max=0, step=0.1, description="h",
+        self.controls["x0"] = W.FloatSlider(layout=wide(), value=x0, min=-3.0, max=3.0, step=0.05, description="x₀")
+        self.controls["h"] = W.FloatLogSlider(layout=wide(), value=h, base=10, min=-16, max=0, step=0.1, description="h",
                                               readout_format=".1e")
         self.artists = draw_difference_error(self.axes, self.hs)
         math_title(self.axes, f"f(x) = {sp.latex(f)}", f"f(x) = {f}")

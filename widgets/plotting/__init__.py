@@ -5,7 +5,10 @@
 
 from widgets.plotting.style import (
     COLORS,
+    LINESTYLES,
     CJK_FONT,
+    CJK_FONT_FILE,
+    CJK_FONT_FILES,
     StaticFigure,
     apply_house_style,
     cjk_font_available,

@@ -528,8 +528,9 @@ def draw_counts(ax: Axes, sizes, series: Mapping[str, Sequence[float]], xlabel: 
     palette = [COLORS["secant"], COLORS["tangent"], COLORS["function"], COLORS["taylor"], COLORS["error"]]
     lines = {}
     with house_style():
-        for (label, values), color in zip(series.items(), palette):
-            lines[label], = ax.plot(sizes, values, "o-", color=color, markersize=4, label=label)
+        for (label, values), color, marker, dashes in zip(series.items(), palette, "os^Dv", ("-", "--", "-.", ":", "-")):
+            lines[label], = ax.plot(sizes, values, marker=marker, linestyle=dashes, color=color, markersize=5,
+                                    label=label)
         ax.set_xlabel(xlabel)
         ax.set_ylabel(ylabel)
         if logy:

@@ -320,14 +320,15 @@ def draw_gradient_check(ax: Axes, hs: np.ndarray, curves: Mapping[str, np.ndarra
     with house_style():
         artists = {}
         for i, (label, errors) in enumerate(curves.items()):
-            artists[label] = ax.loglog(hs, np.maximum(_finite(errors), floor), color=colors[i % 4], label=label)[0]
+            artists[label] = ax.loglog(hs, np.maximum(_finite(errors), floor), color=colors[i % 4],
+                                       linestyle=("-", "--", "-.", ":")[i % 4], label=label)[0]
         artists["threshold"] = ax.axhline(threshold, color=COLORS["point"], linestyle="--", linewidth=1.0,
                                           label=f"threshold ${_power_of_ten(threshold)}$")
         artists["h_book"] = ax.axvline(h_book, color=COLORS["axis"], linestyle=":", linewidth=1.2,
                                        label=f"$h = {_power_of_ten(h_book)}$")
-        ax.set_xlabel("step $h$")
-        ax.set_ylabel("relative error")
-        ax.legend(loc="lower right", fontsize=9)
+        ax.set_xlabel("步长 h (step)")
+        ax.set_ylabel("相对误差 (relative error)")
+        ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.01), ncols=2, fontsize=10, borderaxespad=0.0)
     return artists
 
 

@@ -75,7 +75,7 @@ def draw_concept_map(ax: Axes) -> dict:
         ax.axis("off")
         for key, (x, y, label, kind) in CONCEPT_NODES.items():
             face = "#DCEBF7" if kind == "section" else "#F3F3F3"
-            text = ax.text(x, y, label, ha="center", va="center", fontsize=9 if kind == "section" else 8,
+            text = ax.text(x, y, label, ha="center", va="center", fontsize=11 if kind == "section" else 10,
                            bbox=dict(boxstyle="round,pad=0.4", facecolor=face, edgecolor="#4A6D8C"), zorder=3)
             artists["boxes"][key] = text
         for start, end, label in CONCEPT_EDGES:
@@ -88,7 +88,7 @@ def draw_concept_map(ax: Axes) -> dict:
             ax.add_patch(arrow)
             artists["arrows"].append(arrow)
             if label:
-                ax.text((x0 + x1) / 2, (y0 + y1) / 2 + 0.02, label, ha="center", va="bottom", fontsize=7.5,
+                ax.text((x0 + x1) / 2, (y0 + y1) / 2 + 0.02, label, ha="center", va="bottom", fontsize=9.5,
                         color="#333333", zorder=4)
         ax.set_title("第5章 概念地图 (concept map of chapter 5)")
     return artists

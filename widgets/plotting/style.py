@@ -1,16 +1,19 @@
-"""House style for every figure: sizes, colours, math-text labels and a CJK font fallback."""
+"""House style for every figure: sizes, colours, math-text labels and the package's own CJK font."""
 
 from __future__ import annotations
 
 import contextlib
 import threading
+from pathlib import Path
 from typing import Iterator
 
 import matplotlib as mpl
 from matplotlib import font_manager
 from matplotlib.figure import Figure
 
-#: Named colours used across the companion (colour-blind safe, after Okabe & Ito).
+#: Named colours used across the companion (the colour-blind safe set of Okabe & Ito; tests/test_palette.py
+#: checks that the line colours stay apart under simulated deuteranopia, protanopia and tritanopia and on a
+#: washed-out projector). Lines that share a figure also differ by LINESTYLES, never by colour alone.
 COLORS = {
     "function": "#0072B2",   # blue: the function f
     "secant": "#E69F00",     # orange: secants, approximations
@@ -22,8 +25,31 @@ COLORS = {
     "grid": "#DDDDDD",
 }
 
-#: The CJK font used for Chinese text when it is installed (Debian package fonts-noto-cjk).
-CJK_FONT = "Noto Sans CJK SC"
+#: Line style of each role: a reader who cannot tell the colours apart still tells the lines apart.
+LINESTYLES = {
+    "function": "-",
+    "secant": "-.",
+    "tangent": "--",
+    "taylor": (0, (5, 1.5, 1.5, 1.5)),   # dash-dot, denser than the secant's
+    "error": ":",
+}
+
+#: The CJK font shipped with the package for Chinese text: a subset of Noto Sans CJK SC (SIL OFL 1.1,
+#: licence in fonts/OFL.txt) holding every character the package draws, built by tools/subset_cjk_font.py.
+CJK_FONT_FILE = Path(__file__).with_name("fonts") / "MMLSansCJKsc-Regular.otf"
+CJK_FONT_FILES = (CJK_FONT_FILE, CJK_FONT_FILE.with_name("MMLSansCJKsc-Bold.otf"))
+CJK_FONT = "MML Sans CJK SC"
+
+
+def register_cjk_font() -> None:
+    """Make the shipped CJK faces known to matplotlib (once; the package does it when it is imported)."""
+    known = {Path(f.fname) for f in font_manager.fontManager.ttflist}
+    for path in CJK_FONT_FILES:
+        if path not in known:
+            font_manager.fontManager.addfont(str(path))
+
+
+register_cjk_font()
 
 FIGSIZE = (7.0, 4.0)
 
@@ -48,24 +74,24 @@ def safe_limits(lo: float, hi: float, log: bool = False) -> tuple[float, float]:
 
 
 def cjk_font_available() -> bool:
-    """Return True when the CJK font is known to matplotlib."""
+    """Return True when the shipped CJK font is known to matplotlib."""
     return any(f.name == CJK_FONT for f in font_manager.fontManager.ttflist)
 
 
 def house_rc() -> dict:
-    """Return the rcParams of the house style; the font list falls back to the CJK font glyph by glyph.
+    """Return the rcParams of the house style; the font list falls back to the shipped CJK font glyph by glyph.
 
     Matplotlib falls back glyph by glyph only across the families named in ``font.family``
     (a generic name such as "sans-serif" resolves to a single font), so both are named there.
     """
-    sans = ["DejaVu Sans"] + ([CJK_FONT] if cjk_font_available() else [])
+    register_cjk_font()
     return {
         "figure.figsize": FIGSIZE,
         "figure.dpi": 100,
         "savefig.dpi": 100,
         "font.size": 11,
-        "font.family": sans,
-        "font.sans-serif": sans,
+        "font.family": ["DejaVu Sans", CJK_FONT],
+        "font.sans-serif": ["DejaVu Sans", CJK_FONT],
         "axes.unicode_minus": False,
         "mathtext.fontset": "dejavusans",
         "axes.grid": True,

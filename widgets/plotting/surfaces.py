@@ -17,8 +17,9 @@ import contourpy
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection
-from matplotlib.colors import TwoSlopeNorm
+from matplotlib.colors import TwoSlopeNorm, to_rgba
 from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
 from matplotlib.ticker import LogLocator, MaxNLocator, NullLocator
 from mpl_toolkits.mplot3d.art3d import Poly3DCollection
 
@@ -36,6 +37,15 @@ KIND_STYLE = {
 EIGEN_COLORS = (COLORS["function"], COLORS["secant"])
 #: Colours of the Taylor models of order 1, 2, 3 (tangent plane, quadratic, cubic).
 ORDER_COLORS = {1: COLORS["tangent"], 2: COLORS["taylor"], 3: COLORS["error"]}
+SUBSCRIPTS = dict(enumerate("₀₁₂₃₄₅₆₇₈₉"))
+
+
+def _model_label(order: int) -> str:
+    return "模型 model T" + SUBSCRIPTS.get(order, str(order))
+
+
+#: Marker of each order on the error curves (colour is not the only difference).
+ORDER_MARKERS = {1: "o", 2: "s", 3: "^"}
 #: Contour colour map.
 CONTOUR_CMAP = "viridis"
 
@@ -256,8 +266,9 @@ def draw_local_models_3d(ax, Xl: np.ndarray, Yl: np.ndarray, Z1: np.ndarray, Zk:
         artists = {
             "plane": Poly3DCollection(plane_verts, facecolor=ORDER_COLORS[1], edgecolor=ORDER_COLORS[1],
                                       linewidth=0.6, alpha=0.35, zorder=3),
-            "model": Poly3DCollection(model_verts, facecolor=ORDER_COLORS[order], edgecolor=ORDER_COLORS[order],
-                                      linewidth=0.6, alpha=0.35, zorder=4),
+            # the model's grid lines are drawn strongly: where it hugs f (order 3), they still show it
+            "model": Poly3DCollection(model_verts, facecolor=to_rgba(ORDER_COLORS[order], 0.2),
+                                      edgecolor=to_rgba(ORDER_COLORS[order], 0.95), linewidth=1.1, zorder=4),
             "plane_verts": plane_verts,   # what the collections hold, (N, 4, 3)
             "model_verts": model_verts,
         }
@@ -265,9 +276,12 @@ def draw_local_models_3d(ax, Xl: np.ndarray, Yl: np.ndarray, Z1: np.ndarray, Zk:
         ax.add_collection3d(artists["model"])
         artists["point"], = ax.plot([point3[0]], [point3[1]], [point3[2]], "o", color=COLORS["point"],
                                     markersize=6, zorder=10)
-        handles = [Line2D([], [], color=ORDER_COLORS[1], linewidth=6, alpha=0.6, label="tangent plane $T_1$"),
-                   Line2D([], [], color=ORDER_COLORS[2], linewidth=6, alpha=0.6, label="model $T_k$, $k\\geq 2$")]
-        artists["legend"] = ax.legend(handles=handles, loc="upper left", fontsize=8)
+        # patches coloured as the surfaces; plain text, since mathtext has no CJK fallback
+        handles = [Patch(facecolor=to_rgba(ORDER_COLORS[1], 0.35), edgecolor=ORDER_COLORS[1], linewidth=0.8,
+                         label="切平面 tangent plane T" + SUBSCRIPTS[1]),
+                   Patch(facecolor=to_rgba(ORDER_COLORS[order], 0.2), edgecolor=ORDER_COLORS[order], linewidth=2.0,
+                         label=_model_label(order))]
+        artists["legend"] = ax.legend(handles=handles, loc="upper left", fontsize=10)
     return artists
 
 
@@ -285,10 +299,13 @@ def update_local_models_3d(artists: dict, Xl: np.ndarray, Yl: np.ndarray, Z1: np
     else:
         artists["model_verts"] = grid_polygons(Xl, Yl, np.clip(_finite(Zk), *zlim))
         artists["model"].set_verts(artists["model_verts"])
-        artists["model"].set_facecolor(ORDER_COLORS[order])
-        artists["model"].set_edgecolor(ORDER_COLORS[order])
+        artists["model"].set_facecolor(to_rgba(ORDER_COLORS[order], 0.2))
+        artists["model"].set_edgecolor(to_rgba(ORDER_COLORS[order], 0.95))
         artists["model"].set_visible(True)
-    artists["legend"].get_texts()[1].set_text(f"model $T_{order}$" if Zk is not None else "model (order 1: none)")
+    legend_patch = artists["legend"].get_patches()[1]
+    legend_patch.set_facecolor(to_rgba(ORDER_COLORS.get(order, ORDER_COLORS[2]), 0.2))
+    legend_patch.set_edgecolor(ORDER_COLORS.get(order, ORDER_COLORS[2]))
+    artists["legend"].get_texts()[1].set_text(_model_label(order) if Zk is not None else "模型 model: 1 阶时无 (none)")
     artists["point"].set_data_3d([point3[0]], [point3[1]], [point3[2]])
     _project(artists["plane"])
     _project(artists["model"])
@@ -318,6 +335,7 @@ def draw_taylor_errors(ax: Axes, radii: np.ndarray, orders: Sequence[int] = (1, 
         artists: dict = {}
         for k in orders:
             artists[f"T{k}"], = ax.loglog(radii, np.full_like(radii, np.nan), color=ORDER_COLORS.get(k, "k"),
+                                          marker=ORDER_MARKERS.get(k, "o"), markersize=4, markevery=3,
                                           label=f"$|f-T_{k}|$")
         for s, style in zip(slopes, ("--", ":", "-.")):
             artists[f"slope{s}"], = ax.loglog(radii, np.full_like(radii, np.nan), color=COLORS["axis"],
@@ -329,7 +347,8 @@ def draw_taylor_errors(ax: Axes, radii: np.ndarray, orders: Sequence[int] = (1, 
         ax.yaxis.set_minor_locator(NullLocator())
         ax.set_xlabel("distance $\\|x-x_0\\|$")
         ax.set_ylabel("max error on the circle")
-        ax.legend(loc="upper left", fontsize=8, ncols=2)
+        ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.01), fontsize=10, ncols=3, borderaxespad=0.0,
+                  handlelength=1.8, columnspacing=1.0)
     return artists
 
 

@@ -13,7 +13,7 @@ import numpy as np
 from matplotlib.axes import Axes
 
 from widgets.calculus import EPS, optimal_step
-from widgets.plotting.style import COLORS, house_style
+from widgets.plotting.style import COLORS, LINESTYLES, house_style
 
 Fn = Callable[[np.ndarray], np.ndarray]
 
@@ -50,8 +50,10 @@ def draw_secant(ax: Axes, f: Fn, df: Fn, x0: float, h: float, xlim=(-1.0, 3.0), 
         x = np.linspace(*xlim, 400)
         artists = draw_axes_lines(ax)
         artists["curve"], = ax.plot(x, _finite(f(x)), color=COLORS["function"], label="$f(x)$", zorder=3)
-        artists["secant"], = ax.plot([], [], color=COLORS["secant"], label="secant", zorder=4)
-        artists["tangent"], = ax.plot([], [], color=COLORS["tangent"], linestyle="--", label="tangent", zorder=4)
+        artists["secant"], = ax.plot([], [], color=COLORS["secant"], linestyle=LINESTYLES["secant"],
+                                     label="割线 secant", zorder=4)
+        artists["tangent"], = ax.plot([], [], color=COLORS["tangent"], linestyle=LINESTYLES["tangent"],
+                                      label="切线 tangent", zorder=4)
         artists["run"], = ax.plot([], [], color=COLORS["secant"], linestyle=":", linewidth=1.2, zorder=2)
         artists["points"], = ax.plot([], [], "o", color=COLORS["point"], markersize=6, zorder=5)
         artists["label_x0"] = ax.annotate("$x_0$", (0, 0), textcoords="offset points", xytext=(-6, -18))
@@ -86,9 +88,10 @@ def draw_taylor(ax: Axes, x: np.ndarray, fx: np.ndarray, xlim, ylim) -> dict:
     """Draw f with empty artists for T_n, the error region |f - T_n| and the expansion point; return them."""
     with house_style():
         artists = draw_axes_lines(ax)
-        artists["x_axis"].set_label("$y=0$")
+        artists["x_axis"].set(label="$y=0$", linewidth=0.8)
         artists["curve"], = ax.plot(x, _finite(fx), color=COLORS["function"], label="$f(x)$", zorder=3)
-        artists["taylor"], = ax.plot(x, np.full_like(x, np.nan), color=COLORS["taylor"], label="$T_n(x)$", zorder=4)
+        artists["taylor"], = ax.plot(x, np.full_like(x, np.nan), color=COLORS["taylor"],
+                                     linestyle=LINESTYLES["taylor"], label="$T_n(x)$", zorder=4)
         artists["error"] = ax.fill_between(x, x * np.nan, x * np.nan, color=COLORS["error"], alpha=0.25,
                                            linewidth=0, label="$|f-T_n|$", zorder=2)
         artists["point"], = ax.plot([], [], "o", color=COLORS["point"], markersize=6, zorder=5)
@@ -133,20 +136,24 @@ def draw_difference_error(ax: Axes, hs: np.ndarray) -> dict:
     sqrt(eps) and cbrt(eps) optima marked; return the artists."""
     with house_style():
         artists = {
-            "forward": ax.loglog(hs, np.ones_like(hs), color=COLORS["secant"], label="forward $(f(x+h)-f(x))/h$")[0],
-            "central": ax.loglog(hs, np.ones_like(hs), color=COLORS["tangent"], label="central $(f(x+h)-f(x-h))/2h$")[0],
-            "sqrt_eps": ax.axvline(optimal_step("forward"), color=COLORS["secant"], linestyle=":", linewidth=1.2,
+            "forward": ax.loglog(hs, np.ones_like(hs), color=COLORS["secant"],
+                                 label="前向差分 forward  (f(x+h) − f(x))/h")[0],
+            "central": ax.loglog(hs, np.ones_like(hs), color=COLORS["tangent"], linestyle=LINESTYLES["tangent"],
+                                 label="中心差分 central  (f(x+h) − f(x−h))/2h")[0],
+            "sqrt_eps": ax.axvline(optimal_step("forward"), color=COLORS["secant"], linestyle=":", linewidth=1.4,
                                    label=r"$h=\sqrt{\varepsilon}\approx 1.5\times10^{-8}$"),
-            "cbrt_eps": ax.axvline(optimal_step("central"), color=COLORS["tangent"], linestyle=":", linewidth=1.2,
+            "cbrt_eps": ax.axvline(optimal_step("central"), color=COLORS["tangent"], linestyle="-.", linewidth=1.2,
                                    label=r"$h=\sqrt[3]{\varepsilon}\approx 6\times10^{-6}$"),
             "current": ax.axvline(1e-3, color=COLORS["point"], linewidth=1.0, alpha=0.6),
             "marks": ax.loglog([], [], "o", color=COLORS["point"], markersize=5)[0],
         }
         ax.set_xlim(hs.min(), hs.max())
         ax.set_ylim(1e-13, 1e1)
-        ax.set_xlabel("step $h$")
-        ax.set_ylabel("absolute error")
-        ax.legend(loc="lower right", fontsize=9)
+        ax.set_xlabel("步长 h (step)")
+        ax.set_ylabel("绝对误差 (absolute error)")
+        # lower left: for tiny h rounding error (about eps/h) keeps every curve far above it, while the
+        # minima and the optimum lines sit in the middle (the upper corners hold the curves' ends)
+        ax.legend(loc="lower left", fontsize=10)
     return artists
 
 
