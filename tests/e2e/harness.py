@@ -868,3 +868,79 @@ def stored_outputs(notebook: Path) -> tuple[int, int]:
                 widgets += 1
                 explorers += "image/png" in bundle
     return widgets, explorers
+
+
+# -- answer boxes (widgets/answer_box.js) ------------------------------------------------------------------
+#: One answer box's view; its parts carry the classes below.
+ANSWER_BOX = ".mml-answer-box"
+
+
+def notebook_answers(notebook: Path) -> list[str]:
+    """The right answers of a notebook's answer boxes, in order: each ``exercise_box(key)``'s reference
+    as one would type it (from :mod:`widgets.exercise_bank`)."""
+    from widgets import exercise_bank
+
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    source = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+    return [exercise_bank.get(key).reference_text for key in re.findall(r'exercise_box\("([^"]+)"\)', source)]
+
+
+def _answer_box_state(page, index: int) -> dict:
+    return page.evaluate("""([sel, i]) => { const b = document.querySelectorAll(sel)[i];
+        const q = s => b.querySelector(s);
+        return {prompt: q('.mml-ab-prompt').textContent, prompt_math: q('.mml-ab-prompt').dataset.math || '',
+                feedback: q('.mml-ab-feedback').textContent, feedback_colour: getComputedStyle(q('.mml-ab-feedback')).color,
+                solution_shown: !q('.mml-ab-solution').hidden, solution_math: q('.mml-ab-solution').dataset.math || '',
+                reveal: q('.mml-ab-reveal').hidden ? '' : q('.mml-ab-reveal').textContent}; }""", [ANSWER_BOX, index])
+
+
+def _check_in_box(page, box, index: int, text: str, mark: str) -> str:
+    """Type ``text`` into box ``index``, press Enter; return the verdict line once it starts with ``mark``
+    (or whatever it says after 10 s)."""
+    field_ = box.locator(".mml-ab-input")
+    field_.scroll_into_view_if_needed()
+    field_.fill(text)
+    field_.press("Enter")
+    wait_for(page, """([sel, i, text, mark]) => { const b = document.querySelectorAll(sel)[i];
+        return b.querySelector('.mml-ab-input').value === text
+            && b.querySelector('.mml-ab-feedback').textContent.startsWith(mark); }""",
+             [ANSWER_BOX, index, text, mark], 10.0, polling=100)
+    return _answer_box_state(page, index)["feedback"]
+
+
+def exercise_answer_boxes(page, answers: list[str]) -> tuple[list[dict], list[str]]:
+    """Check every answer box on the page: its prompt's math typeset, a wrong answer gets ✘, the right one
+    (``answers``, in order) ✔, and 显示解答 shows the typeset solution. Return (what each box said, problems)."""
+    problems: list[str] = []
+    count = page.locator(ANSWER_BOX).count()
+    if count != len(answers):
+        problems.append(f"{count} answer boxes on the page, but the notebook has {len(answers)}")
+    # the math of every prompt is typeset once the page's MathJax has loaded
+    wait_for(page, """(sel) => Array.from(document.querySelectorAll(sel + ' .mml-ab-prompt'))
+        .every(p => p.dataset.math)""", ANSWER_BOX, 20.0, polling=200)
+    boxes = []
+    for index in range(min(count, len(answers))):
+        box = page.locator(ANSWER_BOX).nth(index)
+        before = _answer_box_state(page, index)
+        if before["prompt_math"] not in ("rendermime", "mathjax3", "mathjax2", "none"):
+            problems.append(f"answer box {index}: the prompt's math is not typeset ({before['prompt_math']!r}): "
+                            f"{before['prompt']!r}")
+        wrong = _check_in_box(page, box, index, "0", "✘")
+        right = _check_in_box(page, box, index, answers[index], "✔")
+        after = _answer_box_state(page, index)
+        if not wrong.startswith("✘"):
+            problems.append(f"answer box {index}: '0' got {wrong!r}")
+        if not right.startswith("✔"):
+            problems.append(f"answer box {index}: the right answer {answers[index]!r} got {right!r}")
+        elif after["feedback_colour"] != "rgb(27, 127, 59)":
+            problems.append(f"answer box {index}: the verdict line is {after['feedback_colour']}, not green")
+        if after["reveal"]:
+            box.locator(".mml-ab-reveal").click()
+            wait_for(page, """([sel, i]) => document.querySelectorAll(sel)[i]
+                .querySelector('.mml-ab-solution').dataset.math""", [ANSWER_BOX, index], 20.0, polling=100)
+            after = _answer_box_state(page, index)
+            if not after["solution_shown"] or after["solution_math"] not in ("rendermime", "mathjax3", "mathjax2"):
+                problems.append(f"answer box {index}: the solution is not shown typeset ({after})")
+        boxes.append({"index": index, "prompt": before["prompt"], "wrong": wrong, "right": right,
+                      "prompt_math": before["prompt_math"], "solution_math": after["solution_math"]})
+    return boxes, problems

@@ -17,6 +17,7 @@ def test_notebook_in_jupyterlab(notebook, lab_server, watched_page, canary):
     stored_widgets, stored_explorers = harness.stored_outputs(lab_server.root / "chapter5" / notebook.name)
     problems: list[str] = []
     explorers: list[dict] = []
+    boxes: list[dict] = []
     try:
         harness.open_in_lab(page, lab_server, f"chapter5/{notebook.name}")
         completed = harness.run_all_in_lab(page)
@@ -33,12 +34,15 @@ def test_notebook_in_jupyterlab(notebook, lab_server, watched_page, canary):
             problems.append(f"{widgets} live widget outputs, but the notebook stores {stored_widgets}")
         explorers, explorer_problems = harness.exercise_explorers(page, canary)
         problems += explorer_problems
+        boxes, box_problems = harness.exercise_answer_boxes(
+            page, harness.notebook_answers(lab_server.root / "chapter5" / notebook.name))
+        problems += box_problems
         if len(explorers) < stored_explorers:
             problems.append(f"{len(explorers)} explorers on the page, but the notebook stores {stored_explorers}")
         problems += [p for p in harness.output_problems(page) if p not in problems]
         problems += [f"log console (output from a widget callback): {m}" for m in harness.lab_log_messages(page)]
     finally:
-        report = {"notebook": notebook.name, "explorers": explorers, "problems": problems,
+        report = {"notebook": notebook.name, "explorers": explorers, "answer_boxes": boxes, "problems": problems,
                   "page_errors": watched_page.errors}
         harness.save_report(f"jupyterlab-{notebook.stem}", report)
         harness.save_screenshot(page, f"jupyterlab-{notebook.stem}", scroller=".jp-WindowedPanel-outer")

@@ -17,17 +17,21 @@ def test_notebook_in_voila(notebook, voila_server, watched_page, canary):
     stored_widgets, stored_explorers = harness.stored_outputs(voila_server.root / "chapter5" / notebook.name)
     problems: list[str] = []
     explorers: list[dict] = []
+    boxes: list[dict] = []
     try:
         harness.open_in_voila(page, voila_server, f"chapter5/{notebook.name}", expected_widgets=stored_widgets)
         problems += harness.output_problems(page)
         problems += [f"code visible: {c}" for c in harness.voila_code_visible(page)]
         explorers, explorer_problems = harness.exercise_explorers(page, canary)
         problems += explorer_problems
+        boxes, box_problems = harness.exercise_answer_boxes(
+            page, harness.notebook_answers(voila_server.root / "chapter5" / notebook.name))
+        problems += box_problems
         if len(explorers) < stored_explorers:
             problems.append(f"{len(explorers)} explorers on the page, but the notebook stores {stored_explorers}")
         problems += [p for p in harness.output_problems(page) if p not in problems]
     finally:
-        report = {"notebook": notebook.name, "explorers": explorers, "problems": problems,
+        report = {"notebook": notebook.name, "explorers": explorers, "answer_boxes": boxes, "problems": problems,
                   "page_errors": watched_page.errors}
         harness.save_report(f"voila-{notebook.stem}", report)
         harness.save_screenshot(page, f"voila-{notebook.stem}", scroller="#rendered_cells")
