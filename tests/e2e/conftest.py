@@ -90,6 +90,13 @@ def lab_server(served_root, tmp_path_factory, browser):
 
 
 @pytest.fixture(scope="module")
+def notebook_server(served_root, tmp_path_factory, browser):
+    server = harness.start_notebook(served_root, tmp_path_factory.mktemp("notebook7"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="module")
 def voila_server(served_root, tmp_path_factory, browser):
     server = harness.start_voila(served_root, tmp_path_factory.mktemp("voila"))
     yield server

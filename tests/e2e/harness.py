@@ -186,6 +186,22 @@ def start_lab(root: Path, workdir: Path, windowing: str | None = TEST_WINDOWING)
     return server
 
 
+def start_notebook(root: Path, workdir: Path) -> Server:
+    """Start ``jupyter notebook`` (Notebook 7) serving ``root`` on a free port; return it once it answers."""
+    env = isolated_env(workdir)
+    port, token = free_port(), uuid.uuid4().hex
+    command = [
+        sys.executable, "-m", "notebook", "--no-browser", "--allow-root",
+        "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
+        f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
+        "--ServerApp.terminals_enabled=False",
+        "--JupyterNotebookApp.expose_app_in_browser=True",
+    ]
+    server = _start("notebook", command, env, workdir, port, token, root)
+    server.wait_ready("api/status")
+    return server
+
+
 def start_voila(root: Path, workdir: Path) -> Server:
     """Start ``voila`` serving the notebooks under ``root`` (code hidden) on a free port."""
     env = isolated_env(workdir)
@@ -340,10 +356,11 @@ def install_page_helpers(page) -> None:
 LAB_CURRENT = "window.jupyterapp && window.jupyterapp.shell.currentWidget"
 
 
-def open_in_lab(page, server: Server, path: str, timeout: float = 120.0) -> None:
-    """Open ``path`` (relative to the server root) in JupyterLab and wait for its kernel."""
+def open_in_lab(page, server: Server, path: str, timeout: float = 120.0, notebook7: bool = False) -> None:
+    """Open ``path`` (relative to the server root) in JupyterLab (or Notebook 7) and wait for its kernel."""
     # ?reset: a fresh workspace, or JupyterLab reopens (and starts kernels for) every notebook opened before
-    page.goto(server.url(f"lab/tree/{path}?reset"), wait_until="domcontentloaded")
+    url = f"notebooks/{path}" if notebook7 else f"lab/tree/{path}?reset"
+    page.goto(server.url(url), wait_until="domcontentloaded")
     page.wait_for_function(
         f"""() => {{ const w = {LAB_CURRENT};
             return !!(w && w.context && w.context.path === {json.dumps(path)} && w.sessionContext
@@ -351,7 +368,8 @@ def open_in_lab(page, server: Server, path: str, timeout: float = 120.0) -> None
                       && w.sessionContext.session.kernel.connectionStatus === 'connected'
                       && w.content.widgets.length > 0); }}""",
         timeout=timeout * 1000)
-    page.evaluate("() => window.jupyterapp.shell.collapseLeft()")  # the notebook alone, as on a projector
+    if not notebook7:
+        page.evaluate("() => window.jupyterapp.shell.collapseLeft()")  # the notebook alone, as on a projector
     install_page_helpers(page)
 
 

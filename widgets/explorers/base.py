@@ -273,6 +273,7 @@ class Explorer:
         """The whole explorer as one ipywidget (controls, figure, readout, message)."""
         if self._widget is None:
             self._widget = W.VBox([self.layout_controls(), self.canvas, self.readout, self.status])
+            self._widget.add_class("mml-explorer")   # the canvas keeps the notebook's shortcuts out of it
         return self._widget
 
     def snapshot_png(self) -> bytes:

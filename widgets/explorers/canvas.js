@@ -91,6 +91,24 @@ function render({ model, el }) {
   watchRatio();
   model.send({ type: "hello", dpr: window.devicePixelRatio || 1 });
 
+  // -- the keyboard: arrow keys move a focused slider of the explorer, not the notebook's cursor ----
+  // Notebook 7 binds ArrowLeft/ArrowRight in command mode to any focused element of the notebook;
+  // Lumino skips the shortcuts of a key pressed on an element marked data-lm-suppress-shortcuts.
+  function markFocused(event) {
+    event.target.setAttribute("data-lm-suppress-shortcuts", "true");
+  }
+  let explorer = null;
+  function watchFocus() {
+    if (closed) return;
+    if (!el.isConnected) {
+      requestAnimationFrame(watchFocus);
+      return;
+    }
+    explorer = el.closest(".mml-explorer");
+    if (explorer) explorer.addEventListener("focusin", markFocused);
+  }
+  watchFocus();
+
   // -- the mouse, for matplotlib's own event handling ------------------------------------------------
   let pendingMove = null;
   function pointer(kind, event) {
@@ -138,6 +156,7 @@ function render({ model, el }) {
     model.off("msg:custom", onMessage);
     model.off("change:css_width change:css_height", setCssSize);
     if (ratioQuery) ratioQuery.removeEventListener("change", onRatioChange);
+    if (explorer) explorer.removeEventListener("focusin", markFocused);
   };
 }
 
