@@ -16,17 +16,19 @@ settings.load_profile("ci" if os.environ.get("CI") else "default")
 
 @pytest.fixture
 def no_figure_leak():
-    """Assert that a test leaves the number of open pyplot figures as it found it."""
+    """Assert that a test leaves the open pyplot figures and explorer canvases as it found them."""
     import matplotlib.pyplot as plt
 
-    before = len(plt.get_fignums())
+    from widgets.explorers.canvas import OPEN
+
+    before = len(plt.get_fignums()), len(OPEN)
     yield
-    assert len(plt.get_fignums()) == before
+    assert (len(plt.get_fignums()), len(OPEN)) == before
 
 
 @pytest.fixture
 def in_a_kernel(monkeypatch):
-    """Act as in a kernel: explorers schedule their work (readout, repair frame) on the running event loop."""
+    """Act as in a kernel: explorers schedule their work (the held-back readout) on the running event loop."""
     from widgets.explorers import base
 
     monkeypatch.setattr(base, "_in_a_kernel", lambda: True)

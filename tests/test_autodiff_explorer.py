@@ -4,15 +4,16 @@ typed formulas and bad input; node texts checked against closed forms written he
 import math
 
 import matplotlib
-import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 import sympy as sp
 from hypothesis import given, settings, strategies as st
 
+from explorer_inputs import live_figures
 from pixels import assert_moves_repaint_like_full_redraws
 
 from widgets.explorers import AutodiffExplorer, autodiff_explorer
+from widgets.explorers import canvas as transport
 from widgets.explorers.autodiff import EXAMPLE_5_14, MAX_NODES
 from widgets.plotting.autodiff import GRAPH_COLORS
 
@@ -174,10 +175,10 @@ def test_explorer_accepts_sympy_and_strings():
         assert e.results["reverse"] == pytest.approx(0.6 * math.exp(-0.09))
     finally:
         e.close()
-    before = len(plt.get_fignums())
+    figures, canvases = live_figures(), len(transport.OPEN)
     with pytest.raises(ValueError, match="tan"):
         autodiff_explorer("tan(x)")
-    assert len(plt.get_fignums()) == before
+    assert live_figures() == figures and len(transport.OPEN) == canvases
 
 
 @settings(max_examples=40)
@@ -202,7 +203,7 @@ def test_display_bundle_has_a_png_fallback(explorer):
 
 
 def test_500_control_changes_do_not_leak_figures(explorer):
-    before = len(plt.get_fignums())
+    figures, canvases = live_figures(), len(transport.OPEN)
     rng = np.random.default_rng(0)
     for k in range(500):
         if k % 50 == 25:
@@ -211,8 +212,8 @@ def test_500_control_changes_do_not_leak_figures(explorer):
             explorer.controls["x"].value = float(rng.uniform(-2, 2))
         else:
             explorer.controls["step"].value = int(rng.integers(0, explorer.controls["step"].max + 1))
-    explorer.figure.canvas.draw()
-    assert len(plt.get_fignums()) == before
+    explorer.canvas.request(full=True)
+    assert live_figures() == figures and len(transport.OPEN) == canvases
     assert explorer.last_error is None
 
 

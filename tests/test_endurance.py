@@ -2,7 +2,8 @@
 memory (house style rule 8: "no figure leak after thousands of moves").
 
 Each explorer is driven in a worker process of its own (two at a time, one per core of a CI machine):
-the figures and the resident memory measured are that explorer's alone.
+the figures, canvases and resident memory measured are that explorer's alone. Every change draws its
+picture at once (no page is connected), so the memory measured includes the drawing.
 """
 
 from __future__ import annotations
@@ -36,25 +37,23 @@ def _warm_up(name, explorer, mover) -> None:
                   GOOD_FORMULAS[texts[key]] + [control.value] if k == "text" else [])
         for value in values:
             control.value = value
-            explorer.flush()
     for key, value in mover.changes(WARM_UP):
         explorer.controls[key].value = value
-        explorer.flush()
 
 
 def endure(name: str) -> dict:
     """Create explorer ``name``, make CHANGES control changes after a warm-up; return what was measured."""
     import matplotlib
 
-    matplotlib.use("module://ipympl.backend_nbagg")
-    import matplotlib.pyplot as plt
+    matplotlib.use("agg")
+    from widgets.explorers.canvas import OPEN
 
     result = {"name": name, "error": None}
     started = time.perf_counter()
     try:
-        result["open_before"] = len(plt.get_fignums())
+        result["open_before"] = len(OPEN)
         explorer = FACTORIES[name]()
-        result["open_during"] = len(plt.get_fignums())
+        result["open_during"] = len(OPEN)
         mover = Mover(name, explorer, seed=8)
         _warm_up(name, explorer, mover)
         gc.collect()
@@ -62,15 +61,15 @@ def endure(name: str) -> dict:
         counts = set()
         for i, (key, value) in enumerate(mover.changes(CHANGES)):
             explorer.controls[key].value = value
-            explorer.flush()
             if i % 50 == 0:
-                counts.add(len(plt.get_fignums()))
+                counts.add(len(OPEN))
         gc.collect()
         result["rss_end"], result["figures_end"] = rss_mb(), live_figures()
         result["counts"] = sorted(counts)
         result["last_error"] = explorer.last_error
         explorer.close()
-        result["open_after"] = len(plt.get_fignums())
+        del explorer, mover   # the mover holds the explorer too
+        result["open_after"], result["figures_after"] = len(OPEN), live_figures()
     except Exception:
         result["error"] = traceback.format_exc()
     result["seconds"] = time.perf_counter() - started
@@ -96,11 +95,12 @@ def test_2000_changes_keep_figures_and_memory_flat(name, endured, capsys):
     assert r["error"] is None, r["error"]
     with capsys.disabled():
         print(f"\n{name}: {CHANGES} changes in {r['seconds']:.1f} s; RSS {r['rss_start']:.1f} -> {r['rss_end']:.1f} MB "
-              f"({r['rss_end'] - r['rss_start']:+.1f} MB); open figures {r['open_during']}; "
+              f"({r['rss_end'] - r['rss_start']:+.1f} MB); open canvases {r['open_during']}; "
               f"Figure objects {r['figures_start']} -> {r['figures_end']}")
     assert r["last_error"] is None, r["last_error"]
     assert r["open_during"] == r["open_before"] + 1
-    assert r["counts"] == [r["open_during"]], "a control change opened or closed a figure"
+    assert r["counts"] == [r["open_during"]], "a control change opened or closed a canvas"
     assert r["figures_end"] == r["figures_start"], "Figure objects piled up"
     assert r["rss_end"] - r["rss_start"] < MAX_GROWTH_MB, "resident memory grew"
-    assert r["open_after"] == r["open_before"], "close() left a figure open"
+    assert r["open_after"] == r["open_before"], "close() left the canvas open"
+    assert r["figures_after"] == r["figures_start"] - 1, "close() did not free the figure"

@@ -7,7 +7,8 @@ import gc
 import time
 import weakref
 
-import matplotlib.pyplot as plt
+import io
+
 import numpy as np
 import pytest
 from ipywidgets.widgets.widget import _instances as open_widgets
@@ -16,23 +17,28 @@ from loops import run_in_own_loop
 
 from widgets.explorers import gradient_explorer, hessian_explorer, secant_explorer, taylor_explorer
 from widgets.explorers import base
+from widgets.explorers import canvas as transport
 from widgets.explorers import gradients as gradient_module
 from widgets.explorers import univariate as univariate_module
 
 
 @pytest.mark.parametrize("make", [secant_explorer, gradient_explorer, hessian_explorer])
 def test_close_releases_the_figure_and_the_widgets(make):
+    open_before = len(transport.OPEN)
     explorer = make()
-    figure = weakref.ref(explorer.figure)
+    assert len(transport.OPEN) == open_before + 1
+    figure, canvas = weakref.ref(explorer.figure), weakref.ref(explorer.canvas)
     explorer.widget  # noqa: B018 (built, as when displayed)
-    models = {explorer.figure.canvas.model_id, explorer.status.model_id,
-              *(c.model_id for c in explorer.controls.values())}
+    models = {explorer.canvas.model_id, explorer.widget.model_id, explorer.status.model_id,
+              explorer.readout.model_id, *(c.model_id for c in explorer.controls.values())}
     explorer.close()
+    assert len(transport.OPEN) == open_before
     explorer.close()  # closing again does nothing, and raises nothing
     del explorer
     for _ in range(3):  # a finalizer can hold the last reference until the next collection
         gc.collect()
     assert figure() is None, "a closed explorer's figure is still alive"
+    assert canvas() is None, "a closed explorer's canvas widget is still alive"
     assert models.isdisjoint(open_widgets), "a closed explorer left widgets in the registry"
 
 
@@ -57,13 +63,64 @@ def test_an_error_while_drawing_is_reported_not_raised(monkeypatch):
 def test_an_error_in_a_formula_handler_is_reported_not_raised(make, module, monkeypatch):
     explorer = make()
     try:
+        picture = explorer.canvas.pixels().copy()
         def broken_parser(*args, **kwargs):
             raise RuntimeError("parser bug")
         monkeypatch.setattr(module, "parse_expression", broken_parser)
         explorer.controls["formula"].value = "x^2"  # must not raise
         assert "RuntimeError" in explorer.message
         assert "parser bug" in explorer.last_error
-        assert len(plt.get_fignums()) >= 1
+        assert explorer.canvas in transport.OPEN, "the explorer is still shown"
+        np.testing.assert_array_equal(explorer.canvas.pixels(), picture, err_msg="the picture is kept")
+    finally:
+        explorer.close()
+
+
+
+# -- the house style holds for every picture, whatever the notebook's own style ------------------
+def _rgba(png: bytes) -> np.ndarray:
+    from PIL import Image
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGBA"))
+
+
+def test_the_static_snapshot_is_the_live_picture_without_a_global_style():
+    """The page's picture is drawn in the house style; the PNG for static viewers must be the same
+    picture, also in a notebook that never called ``apply_house_style()`` (as here: the tests do not)."""
+    explorer = gradient_explorer()
+    try:
+        explorer.controls["x"].value = -1.2      # negative tick labels: the house style's minus sign
+        explorer.canvas.request(full=True)
+        live = explorer.canvas.pixels().copy()
+        np.testing.assert_array_equal(_rgba(explorer.snapshot_png()), live)
+    finally:
+        explorer.close()
+
+
+@pytest.mark.parametrize("make", [taylor_explorer, gradient_explorer])
+def test_laying_out_the_figure_keeps_the_house_style(make):
+    """``freeze_layout`` lays the figure out, which may create tick labels: they too get the house
+    style, so the picture does not depend on the notebook's own style."""
+    from widgets.plotting.style import house_style
+    with house_style():       # the same explorer made where the house style is global
+        styled = make()
+    plain = make()
+    try:
+        for explorer in (styled, plain):
+            explorer.canvas.request(full=True)
+        np.testing.assert_array_equal(plain.canvas.pixels(), styled.canvas.pixels())
+    finally:
+        styled.close()
+        plain.close()
+
+
+def test_the_first_picture_is_the_laid_out_one():
+    """Right after construction, the Agg buffer (and the background a first move blits onto) shows
+    the figure as laid out, the same as a full draw."""
+    explorer = gradient_explorer()
+    try:
+        first = explorer.canvas.pixels().copy()
+        explorer.canvas.request(full=True)
+        np.testing.assert_array_equal(first, explorer.canvas.pixels())
     finally:
         explorer.close()
 

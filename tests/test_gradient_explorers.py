@@ -3,15 +3,16 @@ data are checked against closed forms written out here."""
 
 import types
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 import sympy as sp
 from hypothesis import given, strategies as st
 from matplotlib.backend_bases import MouseEvent
 
+from explorer_inputs import live_figures
 from pixels import assert_moves_repaint_like_full_redraws
 
+from widgets.explorers import canvas as transport
 from widgets.explorers import chain_rule_explorer, gradient_explorer, jacobian_explorer
 from widgets.plotting import GRADIENT_COLORS
 
@@ -371,17 +372,19 @@ def test_typed_map_errors_keep_the_picture(jacobian):
     (jacobian_explorer, [("x", -1.0, 1.5), ("y", -1.0, 1.5), ("size", 0.01, 1.5)]),
 ])
 def test_500_changes_do_not_grow_figures(make, moves):
-    before = len(plt.get_fignums())
+    figures, canvases = live_figures(), len(transport.OPEN)
     explorer = make()
-    during = len(plt.get_fignums())
+    during = live_figures()
     rng = np.random.default_rng(0)
     for i in range(500):
         name, lo, hi = moves[i % len(moves)]
         explorer.controls[name].value = float(rng.uniform(lo, hi))
-    assert len(plt.get_fignums()) == during == before + 1
+    assert live_figures() == during == figures + 1
+    assert len(transport.OPEN) == canvases + 1
     assert explorer.last_error is None
     explorer.close()
-    assert len(plt.get_fignums()) == before
+    del explorer
+    assert live_figures() == figures and len(transport.OPEN) == canvases
 
 
 # -- static drawing helpers ---------------------------------------------------------------------
@@ -454,7 +457,7 @@ def test_explorers_accept_their_function_as_an_argument():
 
 
 def test_bad_arguments_raise_before_a_figure_exists():
-    before = len(plt.get_fignums())
+    figures, canvases = live_figures(), len(transport.OPEN)
     with pytest.raises(ValueError):
         gradient_explorer(preset="nope")
     with pytest.raises(ValueError):
@@ -469,7 +472,7 @@ def test_bad_arguments_raise_before_a_figure_exists():
         jacobian_explorer(("log(-1 - x^2)", "y"))  # defined nowhere
     with pytest.raises(ValueError):
         chain_rule_explorer("x1", "log(-1 - t^2)", "t")
-    assert len(plt.get_fignums()) == before
+    assert live_figures() == figures and len(transport.OPEN) == canvases
 
 
 # -- blitting: a move repaints what a full redraw paints ---------------------------------------

@@ -6,7 +6,7 @@ import pathlib
 import pytest
 
 PACKAGE = pathlib.Path(__file__).resolve().parent.parent / "widgets"
-GUI = ("matplotlib", "ipywidgets", "ipympl", "IPython", "traitlets", "widgets.plotting", "widgets.explorers",
+GUI = ("matplotlib", "ipywidgets", "anywidget", "IPython", "traitlets", "widgets.plotting", "widgets.explorers",
        "widgets.exercises")
 
 
@@ -43,7 +43,7 @@ def test_lower_layers_never_import_upper_ones(path):
     if layer == "math":
         forbidden = GUI
     elif layer == "plotting":
-        forbidden = ("ipywidgets", "ipympl", "traitlets", "widgets.explorers", "widgets.exercises")
+        forbidden = ("ipywidgets", "anywidget", "traitlets", "widgets.explorers", "widgets.exercises")
     else:
         forbidden = ()
     bad = sorted(name for name in imported if name.startswith(forbidden))

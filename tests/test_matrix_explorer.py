@@ -1,18 +1,21 @@
 """The mosaic layout and heat-map helpers of section 5.4, and matrix_gradient_explorer driven through its
 controls and through synthetic mouse clicks; plotted data checked against closed forms written here."""
 
+import gc
 import itertools
+import weakref
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 from hypothesis import given, strategies as st
 from matplotlib.backend_bases import MouseEvent
 
+from explorer_inputs import live_figures
 from pixels import assert_moves_repaint_like_full_redraws
 
 from widgets import plotting as wp
 from widgets.explorers import MatrixGradientExplorer, matrix_gradient_explorer
+from widgets.explorers import canvas as transport
 from widgets.matrix_calculus import tensor_case
 from widgets.plotting.matrices import MosaicLayout, draw_fig_5_7, draw_jacobian, draw_tensor_mosaic
 
@@ -189,7 +192,7 @@ def test_out_of_range_values_are_clamped_not_raised(explorer):
 
 
 def _click(explorer, ax, x, y):
-    explorer.figure.canvas.draw()
+    explorer.canvas.request(full=True)   # lay out and draw, as the page's first picture does
     px, py = ax.transData.transform((x, y))
     event = MouseEvent("button_press_event", explorer.figure.canvas, px, py, button=1)
     explorer.figure.canvas.callbacks.process("button_press_event", event)
@@ -216,24 +219,29 @@ def test_click_on_the_jacobian_selects_that_entry(explorer):
 
 
 def test_many_moves_do_not_leak_figures(explorer):
-    before = len(plt.get_fignums())
+    figures, canvases = live_figures(), len(transport.OPEN)
     rng = np.random.default_rng(0)
     names = ["example", "M", "N", "row", "col"]
     for k in range(500):
         name = names[k % 5]
         value = rng.choice(["5.12", "5.13"]) if name == "example" else int(rng.integers(1, 17))
         explorer.controls[name].value = str(value) if name == "example" else value
-    assert len(plt.get_fignums()) == before
+    assert live_figures() == figures and len(transport.OPEN) == canvases
     assert explorer.message == "" and explorer.last_error is None
 
 
 def test_close_releases_the_figure():
-    before = len(plt.get_fignums())
+    before = len(transport.OPEN)
     e = matrix_gradient_explorer(example="5.12", M=2, N=3, row=1, col=1)
-    assert len(plt.get_fignums()) == before + 1
+    assert len(transport.OPEN) == before + 1
     assert e.selected["value"] == pytest.approx(e.case.tensor[0, 0, 0])
+    figure = weakref.ref(e.figure)
     e.close()
-    assert len(plt.get_fignums()) == before
+    assert len(transport.OPEN) == before
+    del e
+    for _ in range(3):  # a finalizer can hold the last reference until the next collection
+        gc.collect()
+    assert figure() is None, "a closed explorer's figure is still alive"
 
 
 def test_displays_with_a_png_fallback(explorer):

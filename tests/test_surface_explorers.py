@@ -4,12 +4,14 @@ driven through their controls; plotted data are checked against formulas written
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 import sympy as sp
 
+from explorer_inputs import live_figures
+from pixels import full_redraw
 from widgets.explorers import HessianExplorer, LinearizationExplorer, hessian_explorer, linearization_explorer
+from widgets.explorers import canvas as transport
 from widgets.plotting.style import static_figure
 from widgets.plotting.surfaces import (
     draw_eigen_slices,
@@ -259,7 +261,7 @@ def test_hessian_explorer_not_isolated_and_undefined(hessian):
 
 
 def test_hessian_explorer_with_arguments():
-    figures = len(plt.get_fignums())
+    figures, canvases = live_figures(), len(transport.OPEN)
     explorer = hessian_explorer(x ** 2 + 3 * y ** 2, point=(1.0, 1.0))
     typed = hessian_explorer("x^2 - y^2")
     try:
@@ -268,12 +270,13 @@ def test_hessian_explorer_with_arguments():
     finally:
         explorer.close()
         typed.close()
+    del explorer, typed      # closed: their figures go
     for bad in ({"preset": "volcano"}, {"f": "x^2 + foo(y)"}, {"f": "sqrt(-9 - x^2 - y^2)"}):
         with pytest.raises(ValueError):
             hessian_explorer(**bad)
     with pytest.raises(ValueError):
         linearization_explorer("log(-1 - x^2) + y")
-    assert len(plt.get_fignums()) == figures      # a refused explorer leaves no figure behind
+    assert live_figures() == figures and len(transport.OPEN) == canvases   # a refused explorer leaves no figure behind
 
 
 # -- the linearization explorer ----------------------------------------------------------------
@@ -354,7 +357,7 @@ def test_linearization_explorer_undefined_point():
 # -- blitting: a repaint shows what a full draw shows -------------------------------------------
 
 def _pixels(explorer) -> np.ndarray:
-    return np.asarray(explorer.figure.canvas.buffer_rgba()).copy()
+    return explorer.canvas.pixels().copy()
 
 
 def _repaints_match_full_draws(explorer, moves) -> tuple[int, int]:
@@ -366,7 +369,7 @@ def _repaints_match_full_draws(explorer, moves) -> tuple[int, int]:
     background or a 3-D collection left with its old projection).
     """
     canvas = explorer.figure.canvas
-    canvas.draw()
+    full_redraw(explorer)
     counts = [0, 0]
     for name, value in moves:
         drawn = []
@@ -379,8 +382,7 @@ def _repaints_match_full_draws(explorer, moves) -> tuple[int, int]:
         assert explorer.message == "" and explorer.last_error is None
         counts[bool(drawn)] += 1
         repainted = _pixels(explorer)
-        canvas.draw()
-        np.testing.assert_array_equal(repainted, _pixels(explorer), err_msg=f"after {name} = {value}")
+        np.testing.assert_array_equal(repainted, full_redraw(explorer), err_msg=f"after {name} = {value}")
     return counts[0], counts[1]
 
 
@@ -410,7 +412,7 @@ def test_a_sequence_of_repaints_matches_one_full_draw(make, moves):
     """The same moves without a full draw in between: the saved background never goes stale."""
     explorer = make()
     try:
-        explorer.figure.canvas.draw()
+        full_redraw(explorer)
         drawn = []
         for name, value in moves:
             drawn.clear()
@@ -422,8 +424,7 @@ def test_a_sequence_of_repaints_matches_one_full_draw(make, moves):
             explorer.figure.canvas.mpl_disconnect(connection)
         assert not drawn                   # the last move was blitted
         repainted = _pixels(explorer)
-        explorer.figure.canvas.draw()
-        np.testing.assert_array_equal(repainted, _pixels(explorer))
+        np.testing.assert_array_equal(repainted, full_redraw(explorer))
     finally:
         explorer.close()
 
@@ -472,7 +473,7 @@ def test_explorers_display(hessian, linear):
 
 
 def test_five_hundred_changes_do_not_grow_figures(hessian, linear):
-    before = len(plt.get_fignums())
+    figures, canvases = live_figures(), len(transport.OPEN)
     rng = np.random.default_rng(0)
     presets = list(hessian.controls["function"].options)
     for i in range(500):
@@ -487,7 +488,7 @@ def test_five_hundred_changes_do_not_grow_figures(hessian, linear):
         else:
             s = linear.controls[control]
             s.value = float(rng.uniform(s.min, s.max))
-    assert len(plt.get_fignums()) == before
+    assert live_figures() == figures and len(transport.OPEN) == canvases
     assert hessian.last_error is None and linear.last_error is None
     assert len(hessian.ax_map.collections) < 10 and len(hessian.ax_map.texts) < 10
     assert len(linear.ax3d.collections) == 3

@@ -1,13 +1,17 @@
 """The 5.1 explorers, driven through their controls; plotted data checked against the math."""
 
+import gc
 import math
+import weakref
 
-import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 import sympy as sp
 
+from explorer_inputs import live_figures
+from pixels import full_redraw
 from widgets import calculus as C
+from widgets.explorers import canvas as transport
 from widgets.explorers import (
     SignedLogSlider,
     difference_error_explorer,
@@ -173,22 +177,26 @@ def test_difference_error_explorer_plots_the_true_errors(explorers):
 
 def test_500_control_changes_create_no_figure(explorers):
     e1, e2, e3 = explorers(secant_explorer), explorers(taylor_explorer), explorers(difference_error_explorer)
-    before = plt.get_fignums()
+    figures, canvases = live_figures(), len(transport.OPEN)
     rng = np.random.default_rng(0)
     for i in range(500):
         e1.controls["h"].value = float(rng.choice([-1, 1]) * 10 ** rng.uniform(-3, 0.5))
         e2.controls["n"].value = int(rng.integers(0, 21))
         e2.controls["x0"].value = float(rng.uniform(-3, 3))
         e3.controls["h"].value = float(10 ** rng.uniform(-16, 0))
-    assert plt.get_fignums() == before
+    assert live_figures() == figures and len(transport.OPEN) == canvases
 
 
 def test_closing_an_explorer_closes_its_figure():
-    before = len(plt.get_fignums())
+    before = len(transport.OPEN)
     e = secant_explorer()
-    assert len(plt.get_fignums()) == before + 1
+    assert len(transport.OPEN) == before + 1
+    figure = weakref.ref(e.figure)
     e.close()
-    assert len(plt.get_fignums()) == before
+    assert len(transport.OPEN) == before
+    del e
+    gc.collect()
+    assert figure() is None, "a closed explorer's figure is still alive"
 
 
 def test_explorer_displays_as_a_widget_with_a_static_png(explorers):
@@ -208,10 +216,8 @@ def test_explorer_displays_as_a_widget_with_a_static_png(explorers):
 def test_blitted_moves_paint_what_a_full_redraw_paints(explorers, factory, moves):
     e = explorers(factory)
     e._repr_mimebundle_()  # displaying renders a static snapshot first
-    e.figure.canvas.draw()  # the browser's first full draw
+    full_redraw(e)          # the page's first picture (a view's hello) is drawn in full
     for name, value in moves:
         e.controls[name].value = value
-        e.flush()
-        blitted = np.asarray(e.figure.canvas.buffer_rgba()).copy()
-        e.figure.canvas.draw()
-        np.testing.assert_array_equal(blitted, np.asarray(e.figure.canvas.buffer_rgba()))
+        blitted = e.canvas.pixels().copy()
+        np.testing.assert_array_equal(blitted, full_redraw(e), err_msg=f"{name}={value}")

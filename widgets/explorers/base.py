@@ -115,6 +115,7 @@ class Explorer:
             control.observe(self._on_change, names="value")
         self.refresh()
         self.freeze_layout()
+        self.canvas.request(full=True)   # the first picture, as laid out for good
 
     def freeze_layout(self) -> None:
         """Lay the figure out once, then keep the axes where they are.
@@ -123,9 +124,10 @@ class Explorer:
         move; explorers keep fixed axes, so one layout serves every later draw. Call again
         after a change that moves labels (e.g. a new title or new axis limits).
         """
-        self.figure.set_layout_engine("constrained")
-        self.figure.get_layout_engine().execute(self.figure)
-        self.figure.set_layout_engine("none")
+        with house_style():   # tick labels made while laying out take the house style
+            self.figure.set_layout_engine("constrained")
+            self.figure.get_layout_engine().execute(self.figure)
+            self.figure.set_layout_engine("none")
 
     def _on_change(self, change) -> None:
         if self._busy:
@@ -282,7 +284,8 @@ class Explorer:
             self._snapshotting = True
             self._set_animated(False)  # savefig skips animated artists; the snapshot must show them
             try:
-                png = self.canvas.snapshot_png()
+                with house_style():   # as every live picture is drawn
+                    png = self.canvas.snapshot_png()
             finally:
                 self._snapshotting = False
                 self._set_animated(True)  # else the next full draw would bake them into the background
