@@ -11,6 +11,7 @@ import numpy as np
 from widgets.calculus import numerical_jacobian, relative_error
 from widgets.explorers.base import Explorer, ExplorerMessage
 from widgets.explorers.controls import wide
+from widgets.plotting.style import SelfContainedFormatter
 from widgets.matrix_calculus import (
     IDENTITIES,
     NUMERIC,
@@ -26,11 +27,13 @@ from widgets.plotting.matrices import (
     draw_identity_check,
     draw_jacobian,
     draw_tensor_mosaic,
+    label_slices,
     select_in_jacobian,
     select_in_mosaic,
     update_identity_check,
     update_jacobian,
     update_tensor_mosaic,
+    write_values,
 )
 
 #: Largest M and N offered (Example 5.13 then has 16 slices of 4×4).
@@ -60,8 +63,9 @@ class MatrixGradientExplorer(Explorer):
         # Fixed axes boxes instead of constrained layout: the layout would be recomputed on every
         # draw, and the two-line titles never change their height.
         self.figure.set_layout_engine("none")
-        self.axes[0].set_position([0.02, 0.03, 0.45, 0.86])
-        self.axes[1].set_position([0.53, 0.03, 0.45, 0.86])
+        self.axes[0].set_position([0.02, 0.03, 0.45, 0.84])
+        self.axes[1].set_position([0.52, 0.03, 0.40, 0.84])
+        self.colorbar_axes = self.figure.add_axes([0.945, 0.12, 0.014, 0.66])
         if example not in TENSOR_EXAMPLES:
             raise ValueError(f"unknown example {example!r}; choose from {list(TENSOR_EXAMPLES)}")
         self.seed = seed
@@ -79,6 +83,12 @@ class MatrixGradientExplorer(Explorer):
         self.layout = MosaicLayout(case.f_shape, case.x_shape)
         self.mosaic_artists = draw_tensor_mosaic(self.axes[0], case.tensor, self.layout)
         self.jacobian_artists = draw_jacobian(self.axes[1], case.jacobian)
+        # one colour scale for both views (the same numbers): one colour bar
+        self.colorbar = self.figure.colorbar(self.jacobian_artists["image"], cax=self.colorbar_axes)
+        self.colorbar.formatter = SelfContainedFormatter()
+        self.colorbar.ax.tick_params(labelsize=9)
+        self.colorbar.outline.set_visible(False)
+        self.texts: list = []   # slice labels and cell values, remade when the shapes change
         self.selected: dict = {}
         self._titled: tuple | None = None
         self._click = self.figure.canvas.mpl_connect("button_press_event", self._on_click)
@@ -147,8 +157,10 @@ class MatrixGradientExplorer(Explorer):
             self.layout = MosaicLayout(case.f_shape, case.x_shape)
             update_tensor_mosaic(self.mosaic_artists, case.tensor, self.layout, (f_index, x_index))
             update_jacobian(self.jacobian_artists, J, (row - 1, col - 1))
-            self.axes[0].set_title(rf"$\partial {F}/\partial {X}$: ${_times(case.f_shape + case.x_shape)}$", fontsize=10)
-            self.axes[1].set_title(rf"Jacobian: ${J.shape[0]}\times{J.shape[1]}$", fontsize=10)
+            self.axes[0].set_title(rf"$\partial {F}/\partial {X}$: ${_times(case.f_shape + case.x_shape)}$", fontsize=10,
+                                   pad=26)
+            self.axes[1].set_title(rf"Jacobian: ${J.shape[0]}\times{J.shape[1]}$", fontsize=10, pad=16)
+            self._write_texts(case)
             self.invalidate()
         else:
             select_in_mosaic(self.mosaic_artists, self.layout, (f_index, x_index))
@@ -166,6 +178,22 @@ class MatrixGradientExplorer(Explorer):
             rf" = {self._closed_form(f_index, x_index)} = {value:g}$<br>"
             rf"公式（closed form）${case.formula}$；"
             rf"展平 → Jacobian → 变形的数值结果与公式的相对误差（flatten vs closed form）${error:.1e}$")
+
+    #: Values are written in the cells while a heat map has at most this many cells across and down.
+    MAX_WRITTEN = 12
+
+    def _write_texts(self, case: TensorCase) -> None:
+        """Label each slice ∂F_…/∂X above it and write the values in the cells (while they fit)."""
+        for text in self.texts:
+            text.remove()
+        F, X = case.f_name, case.x_name
+        self.texts = label_slices(self.axes[0], self.layout,
+                                  lambda outer: rf"$\partial {F}_{{{_subscript(outer)}}}/\partial {X}$")
+        vmax = float(np.max(np.abs(case.tensor))) or 1.0
+        if max(self.layout.size) <= self.MAX_WRITTEN:
+            self.texts += write_values(self.axes[0], self.layout.mosaic(case.tensor), vmax)
+        if max(case.jacobian.shape) <= self.MAX_WRITTEN:
+            self.texts += write_values(self.axes[1], case.jacobian, vmax)
 
     # -- the mouse ------------------------------------------------------------------------------
     def _on_click(self, event) -> None:

@@ -184,7 +184,8 @@ def _texts(ax: Axes, data: np.ndarray, fmt: str, vmax: float) -> list:
     for (r, c), value in np.ndenumerate(data):
         if np.isfinite(value):
             color = "white" if abs(value) > 0.6 * vmax else "black"
-            texts.append(ax.text(c, r, format(value, fmt), ha="center", va="center", fontsize=8, color=color))
+            text = format(value, fmt).replace("-", "\N{MINUS SIGN}")
+            texts.append(ax.text(c, r, text, ha="center", va="center", fontsize=8, color=color))
     return texts
 
 
@@ -242,6 +243,24 @@ def select_in_mosaic(artists: Mapping, layout: MosaicLayout, selected: tuple[Ind
     artists["entry"].set_bounds(c - 0.5, r - 0.5, 1, 1)
     artists["block"].set_visible(True)
     artists["entry"].set_visible(True)
+
+
+def label_slices(ax: Axes, layout: MosaicLayout, label) -> list:
+    """Write ``label(outer)`` (e.g. "$\\partial K_{12}/\\partial R$") above each slice of a drawn mosaic, in
+    the gap between the slices (above the first row of slices: over the heat map); return the texts."""
+    br, bc = layout.block
+    texts = []
+    for outer in np.ndindex(*layout.outer_shape):
+        r0, c0 = layout.block_origin(outer)
+        texts.append(ax.text(c0 + (bc - 1) / 2, r0 - 0.55, label(outer), ha="center", va="bottom", fontsize=9,
+                             color=COLORS["axis"], clip_on=False))
+    return texts
+
+
+def write_values(ax: Axes, data, vmax: float | None = None, fmt: str = ".2g") -> list:
+    """Write each finite value of a drawn heat map in its cell (white on dark cells); return the texts."""
+    data = np.atleast_2d(np.asarray(data, dtype=np.float64))
+    return _texts(ax, data, fmt, _limit(data, vmax))
 
 
 def draw_jacobian(ax: Axes, J, vmax: float | None = None, annotate: bool = False, fmt: str = ".2g") -> dict:

@@ -101,6 +101,11 @@ class SelfContainedFormatter(ScalarFormatter):
         text = mantissa + (f"e{int(exponent)}" if exponent else "")
         return text.replace("-", "\N{MINUS SIGN}")
 
+    @staticmethod
+    def fix_minus(s: str) -> str:
+        """Always the minus sign, whatever ``axes.unicode_minus`` says when the figure is drawn."""
+        return s.replace("-", "\N{MINUS SIGN}")
+
     def __call__(self, x, pos=None) -> str:
         if self._digits is None:
             return super().__call__(x, pos)
