@@ -45,6 +45,7 @@ from widgets.plotting.matrices import (
 
 # Section 5.6
 from widgets.plotting.autodiff import (
+    step_caption,
     draw_computation_graph,
     draw_counts,
     draw_graph,
