@@ -117,7 +117,8 @@ def test_typed_formula_rebuilds_the_graph(explorer):
     assert explorer.results["reverse"] == pytest.approx(exact, rel=1e-12)
     assert explorer.results["forward"] == pytest.approx(exact, rel=1e-12)
     assert number(lines(explorer, 0)[2]) == pytest.approx(exact, rel=1e-3)
-    assert len(explorer.axes.texts) == 5 and len(explorer.axes.patches) == 6  # the old graph is gone
+    # the old graph is gone: five node texts and the step caption
+    assert len(explorer.axes.texts) == 5 + 1 and len(explorer.axes.patches) == 6
 
 
 @pytest.mark.parametrize("text, fragment", [
@@ -219,13 +220,16 @@ def test_500_control_changes_do_not_leak_figures(explorer):
 
 # -- blitting: a move repaints what a full redraw paints ---------------------------------------
 def test_x_and_step_moves_blit_the_graph(explorer):
-    """Every move repaints the graph (nodes and edges) over the empty axes; a new formula draws everything."""
-    assert explorer.blit_artists == [*explorer.artists["nodes"], *explorer.artists["edges"].values()]
+    """Every move repaints the graph (nodes and edges) and the step caption over the empty axes; a new formula
+    draws everything."""
+    assert explorer.blit_artists == [*explorer.artists["nodes"], *explorer.artists["edges"].values(),
+                                     explorer.step_text]
     assert_moves_repaint_like_full_redraws(explorer, [
         ("x", -1.5, "blit"), ("step", 0, "blit"), ("step", 3, "blit"), ("x", 0.3, "blit"), ("step", 11, "blit"),
         ("x", 2.0, "blit"), ("step", 14, "blit"), ("formula", "x sin(x) + 2/x", "draw"), ("x", 1.2, "blit"),
         ("step", 4, "blit"), ("formula", "log(x) + x", "draw"), ("x", 0.5, "blit"), ("step", 1, "blit")])
-    assert explorer.blit_artists == [*explorer.artists["nodes"], *explorer.artists["edges"].values()]
+    assert explorer.blit_artists == [*explorer.artists["nodes"], *explorer.artists["edges"].values(),
+                                     explorer.step_text]
 
 
 def test_cached_node_texts_look_like_plain_texts():
@@ -271,3 +275,32 @@ def test_cached_rasters_are_reused_and_bounded():
     for k in range(_RASTERS.max_composed + 10):
         _RASTERS.plain(renderer, f"{k}", prop)
     assert len(_RASTERS.composed) <= _RASTERS.max_composed
+
+
+# -- the step readout inside the figure ----------------------------------------------------------------
+def test_the_figure_says_which_step_of_which_pass_it_shows(explorer):
+    n = len(explorer.trace)                      # Example 5.14: x, a, b, c, d, e, f
+    assert n == 7
+    text = explorer.step_text
+    expected = {0: "开始：还没有计算（start: nothing computed yet; 14 steps to go）",
+                1: "前向传播 第 1/7 步（forward pass, step 1 of 7）",
+                7: "前向传播 第 7/7 步（forward pass, step 7 of 7）",
+                8: "反向传播 第 1/7 步（backward pass, step 1 of 7）",
+                10: "反向传播 第 3/7 步（backward pass, step 3 of 7）",
+                14: "反向传播 第 7/7 步（backward pass, step 7 of 7）"}
+    for step, caption in expected.items():
+        explorer.controls["step"].value = step
+        assert explorer.step_text is text and text.get_text() == caption    # the same artist, new text
+        assert "$" not in caption                # no mathtext: it has no CJK fallback
+    assert text in explorer.blit_artists and text.axes is explorer.axes
+
+
+def test_the_step_caption_stays_clear_of_the_graph(explorer):
+    explorer.controls["formula"].value = "sin(x) * exp(x) + cos(x^2) * x + sqrt(1 + x^2)"
+    explorer.controls["step"].value = 5
+    explorer.snapshot_png()
+    renderer = explorer.figure.canvas.get_renderer()
+    caption = explorer.step_text.get_window_extent(renderer)
+    assert explorer.figure.bbox.contains(caption.x0, caption.y0) and explorer.figure.bbox.contains(caption.x1, caption.y1)
+    boxes = [node.get_window_extent(renderer) for node in explorer.artists["nodes"]]
+    assert not [b for b in boxes if b.overlaps(caption)]

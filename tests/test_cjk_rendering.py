@@ -122,7 +122,7 @@ def _mosaic(ax):
 
 
 #: How to call each helper on fresh Axes: name -> (kind of figure, call). Kinds: "2d" one Axes,
-#: "2x2d" two Axes, "3d" one 3-D Axes.
+#: "2x2d" two Axes, "3x2d" three Axes, "3d" one 3-D Axes.
 CALLS = {
     "draw_area_convergence": ("2d", lambda ax: wp.draw_area_convergence(ax, np.logspace(-2, 0, 20))),
     "draw_axes_lines": ("2d", wp.draw_axes_lines),
@@ -154,6 +154,8 @@ CALLS = {
                                                   wp.layered_layout([[], [0], [1]]))),
     "draw_hessian_view": ("2d", lambda ax: wp.draw_hessian_view(ax, *_grid()[:2], _grid()[0] ** 2 - _grid()[1] ** 2,
                                                                 [-1.0, 0.0, 1.0], legend=True)),
+    "draw_identity_check": ("3x2d", lambda axes: wp.draw_identity_check(
+        axes, np.array([[1.0, -2.0], [0.5, 3.0]]) + 1e-10, np.array([[1.0, -2.0], [0.5, 3.0]]))),
     "draw_jacobian": ("2d", lambda ax: wp.draw_jacobian(ax, tensor_case("5.13", 3, 2, 0).jacobian, annotate=True)),
     "draw_linearization": ("2d", lambda ax: wp.draw_linearization(
         ax, np.linspace(-3, 3, 50), np.sin(np.linspace(-3, 3, 50)), -2.0, np.sin(-2.0), np.cos(-2.0))),
@@ -191,6 +193,8 @@ def _fresh_axes(shape: str):
     if shape == "3d":
         fig, (_, ax3d) = wp.static_figure_2d_3d()
         return fig, ax3d
+    if shape == "3x2d":
+        return wp.static_figure(1, 3, figsize=(10, 3.6))
     fig, axes = wp.static_figure(1, 2 if shape == "2x2d" else 1, figsize=(9, 4))
     return fig, axes
 

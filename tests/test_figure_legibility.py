@@ -15,6 +15,7 @@ import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
+from matplotlib.text import Text
 
 from explorer_inputs import FACTORIES, kind, option_values
 from test_cjk_rendering import CALLS, _fresh_axes
@@ -143,3 +144,108 @@ def test_explorers_are_legible_in_every_preset(name):
     finally:
         explorer.close()
     assert not problems, problems
+
+
+# -- labels placed where they can be read ---------------------------------------------------------------
+def _renderer(fig):
+    if not hasattr(fig.canvas, "get_renderer"):
+        FigureCanvasAgg(fig)
+    fig.canvas.draw()
+    return fig.canvas.get_renderer()
+
+
+def cut_off_texts(fig) -> list[str]:
+    """Return the visible texts (tick labels and offset labels included) that reach outside the figure."""
+    renderer = _renderer(fig)
+    box = fig.bbox
+    found = []
+    undrawn = set()   # tick labels of ticks outside the view are never drawn
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            lo, hi = sorted(axis.get_view_interval())
+            for tick in axis.get_major_ticks() + axis.get_minor_ticks():
+                if not lo - 1e-9 * (hi - lo) <= tick.get_loc() <= hi + 1e-9 * (hi - lo):
+                    undrawn |= {id(tick.label1), id(tick.label2)}
+    for text in fig.findobj(Text):
+        if id(text) in undrawn:
+            continue
+        if not (text.get_visible() and str(text.get_text()).strip()) or text.axes is not None and text.axes.name == "3d":
+            continue
+        if not all(a.get_visible() for a in (text.axes,) if a is not None):
+            continue
+        e = text.get_window_extent(renderer)
+        if e.x0 < box.x0 - 1 or e.y0 < box.y0 - 1 or e.x1 > box.x1 + 1 or e.y1 > box.y1 + 1:
+            found.append(repr(text.get_text()[:30]))
+    return found
+
+
+def overlapping(texts, renderer) -> list[tuple[str, str]]:
+    boxes = [(t.get_text(), t.get_window_extent(renderer)) for t in texts if t.get_visible() and t.get_text()]
+    return [(a, b) for i, (a, ea) in enumerate(boxes) for b, eb in boxes[i + 1:] if ea.overlaps(eb)]
+
+
+def test_a_huge_chain_rule_curve_keeps_its_power_of_ten_inside_the_figure():
+    from widgets.explorers import chain_rule_explorer
+    explorer = chain_rule_explorer("exp(x1 x2^2)", "t cos(t)", "t sin(t)", t_range=(0, 1.9 * np.pi))
+    try:
+        explorer.snapshot_png()
+        ax = explorer.curve_axes
+        assert ax.yaxis.get_offset_text().get_text() == ""
+        labels = [t.get_text() for t in ax.get_yticklabels() if t.get_text()]
+        assert any(label.endswith("e25") for label in labels), labels
+        assert not cut_off_texts(explorer.figure), cut_off_texts(explorer.figure)
+        assert explorer.readout.layout.overflow == "auto"
+    finally:
+        explorer.close()
+
+
+def test_contour_labels_stay_apart_and_out_of_the_corners():
+    from widgets import multivariate as mv
+    from widgets import plotting as wp
+    X, Y = mv.grid((-2, 2), (-2, 2), 121)
+    Z = X ** 2 * Y + X * Y ** 3                 # the 5.2 picture of Example 5.7
+    fig, ax = wp.static_figure(figsize=(5.2, 5.2))
+    wp.draw_contour_map(ax, X, Y, Z, mv.contour_levels(Z, 26), clabel=True)
+    renderer = _renderer(fig)
+    labels = [t for t in ax.texts if t.get_text()]
+    assert 3 <= len(labels) <= 9
+    assert not overlapping(labels, renderer)
+    frame = ax.get_window_extent(renderer)
+    for label in labels:
+        e = label.get_window_extent(renderer)
+        assert frame.x0 <= e.x0 and e.x1 <= frame.x1 and frame.y0 <= e.y0 and e.y1 <= frame.y1
+        cx, cy = (e.x0 + e.x1) / 2, (e.y0 + e.y1) / 2
+        depth = min(cx - frame.x0, frame.x1 - cx, cy - frame.y0, frame.y1 - cy) / frame.width
+        assert depth >= 0.05, label.get_text()
+
+
+def test_eigenvalue_labels_clear_the_window_each_other_and_the_figure_edge():
+    from widgets.explorers import hessian_explorer
+    explorer = hessian_explorer()
+    try:
+        for value in option_values(explorer.controls["function"]):
+            explorer.controls["function"].value = value
+            explorer.snapshot_png()
+            renderer = _renderer(explorer.figure)
+            artists = explorer.map_artists
+            labels = artists["eigen_labels"]
+            assert not overlapping(labels, renderer), value
+            window = artists["window"]
+            corners = window.get_transform().transform(np.column_stack(window.get_data()))
+            edge = np.concatenate([np.linspace(a, b, 100) for a, b in zip(corners[:-1], corners[1:])])
+            frame = labels[0].axes.get_window_extent(renderer)
+            for label in labels:
+                e = label.get_window_extent(renderer)
+                assert not _inside(edge, e, pad=-1.0).any(), (value, label.get_text())
+                assert frame.x0 - 1 <= e.x0 and e.x1 <= frame.x1 + 1, (value, label.get_text())
+    finally:
+        explorer.close()
+
+
+def test_the_slice_plot_tells_u1_from_u2_without_colour():
+    from widgets import plotting as wp
+    fig, ax = wp.static_figure()
+    artists = wp.draw_eigen_slices(ax)
+    assert _line_style(artists["f1"]) != _line_style(artists["f2"])
+    assert _line_style(artists["q1"]) != _line_style(artists["q2"])
+    assert "plain" in ax.get_xlabel() and "\N{WHITE CIRCLE}" in ax.get_xlabel()

@@ -19,8 +19,13 @@ from widgets.explorers.univariate import (
     taylor_explorer,
 )
 
-# Section 5.4
-from widgets.explorers.matrices import MatrixGradientExplorer, matrix_gradient_explorer
+# Sections 5.4 and 5.5
+from widgets.explorers.matrices import (
+    IdentityCheckExplorer,
+    MatrixGradientExplorer,
+    identity_check_explorer,
+    matrix_gradient_explorer,
+)
 
 # Section 5.6
 from widgets.explorers.autodiff import AutodiffExplorer, autodiff_explorer

@@ -16,7 +16,8 @@ from widgets.calculus import central_difference, lambdify_array, optimal_step
 from widgets.expressions import ExpressionError, parse_expression
 from widgets.explorers.base import Explorer, ExplorerMessage
 from widgets.explorers.controls import wide
-from widgets.plotting.autodiff import draw_computation_graph, remove_graph, update_computation_graph
+from widgets.plotting.autodiff import draw_computation_graph, remove_graph, step_caption, update_computation_graph
+from widgets.plotting.style import COLORS, house_style
 
 X = sp.Symbol("x", real=True)
 
@@ -73,6 +74,10 @@ class AutodiffExplorer(Explorer):
         self.expression: sp.Expr | None = None
         self.trace: ad.Trace | None = None
         self.results: dict[str, float] = {}
+        # Which step of which pass the picture shows, inside the figure (the stored picture has no readout).
+        with house_style():   # the font list with the CJK fallback is fixed when the text is made
+            self.step_text = self.axes.text(0.0, 1.0, "", transform=self.axes.transAxes, ha="left", va="top",
+                                            fontsize=12, color=COLORS["point"])
         if not self._apply_formula(f if f is not None else EXAMPLE_5_14, step=step):
             message = self.message
             self.close()  # do not leave a figure behind
@@ -143,7 +148,7 @@ class AutodiffExplorer(Explorer):
         # A step or a new x changes texts, colours and box sizes all over the graph, so all of it is
         # repainted on every move, from text rasters drawn once (cached=True); the background is empty.
         self.artists = draw_computation_graph(self.axes, shape, step=0, cached=True)
-        self.blit_artists = [*self.artists["nodes"], *self.artists["edges"].values()]
+        self.blit_artists = [*self.artists["nodes"], *self.artists["edges"].values(), self.step_text]
         last = shape.steps
         self._busy = True
         try:
@@ -164,6 +169,7 @@ class AutodiffExplorer(Explorer):
         trace = _graph_at(self.expression, x)
         state = update_computation_graph(self.artists, trace, step)
         self.trace = trace
+        self.step_text.set_text(step_caption(trace, step))
         forward = ad.evaluate_expression(self.expression, {X: ad.Dual(x, 1.0)})
         h = optimal_step("central") * max(1.0, abs(x))
         self.results = {

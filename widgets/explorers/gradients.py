@@ -56,7 +56,7 @@ from widgets.plotting.gradients import (
     update_path_on_map,
     update_square_map,
 )
-from widgets.plotting.style import COLORS, safe_limits
+from widgets.plotting.style import COLORS, safe_limits, self_contained_ticks
 
 TWO_PI = 2 * np.pi
 
@@ -376,6 +376,11 @@ class ChainRuleExplorer(Explorer):
         self.curves = self.model.values(self.ts)
         self.chain = draw_chain_curves(self.curve_axes, self.ts, self.curves)
         lean_ticks(self.map_axes, self.curve_axes)
+        # Huge values (exp of a long path) keep their power of ten on each tick, not above the axes where
+        # the fixed layout cuts it off.
+        self_contained_ticks(self.curve_axes)
+        # A long symbolic df/dt scrolls inside the readout instead of running off the page.
+        self.readout.layout.overflow = "auto"
         self.header = W.HTMLMath()
         G = GRADIENT_COLORS
         self.key = _key([("line", G["path"], "路径 path $x(t)$"), ("arrow", G["u"], "速度 $dx/dt$"),

@@ -1,5 +1,6 @@
-"""Explorer for section 5.4: a gradient of a matrix (Example 5.12 or 5.13) as a grid of heat-map
-slices beside its flattened Jacobian (the two views of Fig. 5.7), one entry highlighted in both.
+"""Explorers for sections 5.4 and 5.5: a gradient of a matrix (Example 5.12 or 5.13) as a grid of
+heat-map slices beside its flattened Jacobian (the two views of Fig. 5.7), one entry highlighted in both;
+and a gradient identity of 5.5 checked cell by cell against central differences at sizes the reader picks.
 """
 
 from __future__ import annotations
@@ -7,18 +8,32 @@ from __future__ import annotations
 import ipywidgets as W
 import numpy as np
 
-from widgets.calculus import relative_error
-from widgets.explorers.base import Explorer
+from widgets.calculus import numerical_jacobian, relative_error
+from widgets.explorers.base import Explorer, ExplorerMessage
 from widgets.explorers.controls import wide
-from widgets.matrix_calculus import TENSOR_EXAMPLES, TensorCase, gradient_by_flattening, tensor_case
+from widgets.plotting.style import SelfContainedFormatter
+from widgets.matrix_calculus import (
+    IDENTITIES,
+    NUMERIC,
+    TENSOR_EXAMPLES,
+    TensorCase,
+    gradient_by_flattening,
+    identity,
+    tensor_case,
+)
 from widgets.plotting.matrices import (
+    CHECK_MAX,
     MosaicLayout,
+    draw_identity_check,
     draw_jacobian,
     draw_tensor_mosaic,
+    label_slices,
     select_in_jacobian,
     select_in_mosaic,
+    update_identity_check,
     update_jacobian,
     update_tensor_mosaic,
+    write_values,
 )
 
 #: Largest M and N offered (Example 5.13 then has 16 slices of 4×4).
@@ -48,8 +63,9 @@ class MatrixGradientExplorer(Explorer):
         # Fixed axes boxes instead of constrained layout: the layout would be recomputed on every
         # draw, and the two-line titles never change their height.
         self.figure.set_layout_engine("none")
-        self.axes[0].set_position([0.02, 0.03, 0.45, 0.86])
-        self.axes[1].set_position([0.53, 0.03, 0.45, 0.86])
+        self.axes[0].set_position([0.02, 0.03, 0.45, 0.84])
+        self.axes[1].set_position([0.52, 0.03, 0.40, 0.84])
+        self.colorbar_axes = self.figure.add_axes([0.945, 0.12, 0.014, 0.66])
         if example not in TENSOR_EXAMPLES:
             raise ValueError(f"unknown example {example!r}; choose from {list(TENSOR_EXAMPLES)}")
         self.seed = seed
@@ -67,6 +83,12 @@ class MatrixGradientExplorer(Explorer):
         self.layout = MosaicLayout(case.f_shape, case.x_shape)
         self.mosaic_artists = draw_tensor_mosaic(self.axes[0], case.tensor, self.layout)
         self.jacobian_artists = draw_jacobian(self.axes[1], case.jacobian)
+        # one colour scale for both views (the same numbers): one colour bar
+        self.colorbar = self.figure.colorbar(self.jacobian_artists["image"], cax=self.colorbar_axes)
+        self.colorbar.formatter = SelfContainedFormatter()
+        self.colorbar.ax.tick_params(labelsize=9)
+        self.colorbar.outline.set_visible(False)
+        self.texts: list = []   # slice labels and cell values, remade when the shapes change
         self.selected: dict = {}
         self._titled: tuple | None = None
         self._click = self.figure.canvas.mpl_connect("button_press_event", self._on_click)
@@ -135,8 +157,10 @@ class MatrixGradientExplorer(Explorer):
             self.layout = MosaicLayout(case.f_shape, case.x_shape)
             update_tensor_mosaic(self.mosaic_artists, case.tensor, self.layout, (f_index, x_index))
             update_jacobian(self.jacobian_artists, J, (row - 1, col - 1))
-            self.axes[0].set_title(rf"$\partial {F}/\partial {X}$: ${_times(case.f_shape + case.x_shape)}$", fontsize=10)
-            self.axes[1].set_title(rf"Jacobian: ${J.shape[0]}\times{J.shape[1]}$", fontsize=10)
+            self.axes[0].set_title(rf"$\partial {F}/\partial {X}$: ${_times(case.f_shape + case.x_shape)}$", fontsize=10,
+                                   pad=26)
+            self.axes[1].set_title(rf"Jacobian: ${J.shape[0]}\times{J.shape[1]}$", fontsize=10, pad=16)
+            self._write_texts(case)
             self.invalidate()
         else:
             select_in_mosaic(self.mosaic_artists, self.layout, (f_index, x_index))
@@ -154,6 +178,22 @@ class MatrixGradientExplorer(Explorer):
             rf" = {self._closed_form(f_index, x_index)} = {value:g}$<br>"
             rf"公式（closed form）${case.formula}$；"
             rf"展平 → Jacobian → 变形的数值结果与公式的相对误差（flatten vs closed form）${error:.1e}$")
+
+    #: Values are written in the cells while a heat map has at most this many cells across and down.
+    MAX_WRITTEN = 12
+
+    def _write_texts(self, case: TensorCase) -> None:
+        """Label each slice ∂F_…/∂X above it and write the values in the cells (while they fit)."""
+        for text in self.texts:
+            text.remove()
+        F, X = case.f_name, case.x_name
+        self.texts = label_slices(self.axes[0], self.layout,
+                                  lambda outer: rf"$\partial {F}_{{{_subscript(outer)}}}/\partial {X}$")
+        vmax = float(np.max(np.abs(case.tensor))) or 1.0
+        if max(self.layout.size) <= self.MAX_WRITTEN:
+            self.texts += write_values(self.axes[0], self.layout.mosaic(case.tensor), vmax)
+        if max(case.jacobian.shape) <= self.MAX_WRITTEN:
+            self.texts += write_values(self.axes[1], case.jacobian, vmax)
 
     # -- the mouse ------------------------------------------------------------------------------
     def _on_click(self, event) -> None:
@@ -187,3 +227,95 @@ def matrix_gradient_explorer(example: str = "5.13", M: int = 3, N: int = 2, row:
                              seed: int = 0) -> MatrixGradientExplorer:
     """Return the explorer of section 5.4 (controls "example", "M", "N", "row", "col"; click a cell to select)."""
     return MatrixGradientExplorer(example, M=M, N=N, row=row, col=col, seed=seed)
+
+
+# -- section 5.5: an identity at work ---------------------------------------------------------------
+def _scalar_valued(item) -> bool:
+    """True for the identities of a scalar function (their gradient has the variable's shape)."""
+    values = item.random_inputs({name: 2 for name in "nMNP"}, np.random.default_rng(0))
+    return np.ndim(item.function(values, NUMERIC)(values[item.variable])) == 0
+
+
+#: The identities of a scalar function, whose gradient is one heat map: (5.100), (5.101), (5.103)-(5.108).
+CHECKED_IDENTITIES = tuple(item.number for item in IDENTITIES if _scalar_valued(item))
+
+
+def _dimensions(number: str) -> tuple[str, ...]:
+    """Return the size names an identity uses, in order of first use ("n"; or "M", "N")."""
+    return tuple(dict.fromkeys(d for _, dims, _ in identity(number).inputs for d in dims))
+
+
+class IdentityCheckExplorer(Explorer):
+    """Section 5.5 made live: one gradient identity of a scalar function, evaluated on seeded random
+    matrices of the sizes the reader picks, as three heat maps with values: the gradient by central
+    differences, the identity's closed form, and their difference (a colour bar each).
+
+    Controls: "identity" ((5.100), (5.101), (5.103)-(5.108)), "M" and "N" (the sizes; an identity
+    with one size n uses "M" as n), "h" (the difference step) and "seed" (other random inputs).
+    """
+
+    figsize = (10.8, 3.7)
+
+    def __init__(self, number: str = "5.103", M: int = 3, N: int = 3, h: float = 1e-6, seed: int = 0):
+        if number not in CHECKED_IDENTITIES:
+            raise ValueError(f"unknown identity {number!r}; choose from {list(CHECKED_IDENTITIES)}")
+        super().__init__(figsize=self.figsize, nrows=1, ncols=3)
+        c = self.controls
+        c["identity"] = W.Dropdown(options=[(f"({k})", k) for k in CHECKED_IDENTITIES], value=number,
+                                   description="恒等式（identity）", style={"description_width": "initial"})
+        c["M"] = W.IntSlider(layout=wide(), value=M, min=1, max=CHECK_MAX, description="M")
+        c["N"] = W.IntSlider(layout=wide(), value=N, min=1, max=CHECK_MAX, description="N")
+        c["h"] = W.FloatLogSlider(layout=wide(), value=h, base=10, min=-10, max=-1, step=0.5,
+                                  description="步长 h", readout_format=".0e")
+        c["seed"] = W.IntSlider(layout=wide(), value=seed, min=0, max=20, description="seed（随机）")
+        first = self._compute(number, {"n": M, "M": M, "N": N}, h, seed)
+        self.artists = draw_identity_check(self.axes, first["numeric"], first["closed"])
+        self.result: dict = {}
+        self._connect()
+
+    def layout_controls(self) -> W.Widget:
+        c = self.controls
+        return W.VBox([W.HBox([c["identity"], c["seed"]]), W.HBox([c["M"], c["N"]]), c["h"]])
+
+    @staticmethod
+    def _compute(number: str, sizes: dict, h: float, seed: int) -> dict:
+        item = identity(number)
+        values = item.random_inputs(sizes, np.random.default_rng(seed))
+        X = values[item.variable]
+        numeric = numerical_jacobian(item.function(values, NUMERIC), X, h).reshape(X.shape)
+        closed = np.asarray(item.gradient(values, NUMERIC), dtype=np.float64).reshape(X.shape)
+        return {"identity": item, "values": values, "numeric": numeric, "closed": closed,
+                "error": relative_error(numeric, closed), "sizes": sizes}
+
+    def update(self) -> None:
+        c = self.controls
+        number = c["identity"].value
+        dims = _dimensions(number)
+        M, N, h = int(c["M"].value), int(c["N"].value), float(c["h"].value)
+        if not (np.isfinite(h) and h > 0):
+            raise ExplorerMessage("步长 h 须为正数（the step h must be positive）")
+        one_size = dims == ("n",)
+        c["M"].description = "n" if one_size else "M"
+        c["N"].disabled = one_size
+        sizes = {"n": M} if one_size else {"M": M, "N": N}
+        result = self._compute(number, sizes, h, int(c["seed"].value))
+        difference = update_identity_check(self.artists, result["numeric"], result["closed"])
+        self.result = dict(result, difference=difference)
+        item = result["identity"]
+        self.figure.suptitle(f"({number})  {item.variable}: {'×'.join(map(str, result['values'][item.variable].shape))}"
+                             f"   h = {h:.0e}", fontsize=11, x=0.01, ha="left")
+        note = rf"，其中（where）${item.note}$" if item.note else ""
+        self.readout.value = (
+            rf"$({number})\quad {item.latex}${note}<br>"
+            rf"输入（inputs）{item.shapes(sizes)}，随机数种子（seed）{int(c['seed'].value)}<br>"
+            rf"左：中心差分（central differences）$\dfrac{{f(X + hE_{{ij}}) - f(X - hE_{{ij}})}}{{2h}}$；"
+            rf"中：恒等式右边（closed form）；右：两者之差（difference）<br>"
+            rf"最大差（largest difference）${np.max(np.abs(difference)):.1e}$，"
+            rf"相对误差（relative error）${result['error']:.1e}$")
+        self.invalidate()
+
+
+def identity_check_explorer(number: str = "5.103", M: int = 3, N: int = 3, h: float = 1e-6,
+                            seed: int = 0) -> IdentityCheckExplorer:
+    """Return the explorer of section 5.5 (controls "identity", "M", "N", "h", "seed")."""
+    return IdentityCheckExplorer(number, M=M, N=N, h=h, seed=seed)

@@ -9,11 +9,13 @@ from widgets.plotting.style import (
     CJK_FONT,
     CJK_FONT_FILE,
     CJK_FONT_FILES,
+    SelfContainedFormatter,
     StaticFigure,
     apply_house_style,
     cjk_font_available,
     house_rc,
     house_style,
+    self_contained_ticks,
     static_figure,
 )
 from widgets.plotting.univariate import (
@@ -33,14 +35,17 @@ from widgets.plotting.matrices import (
     MosaicLayout,
     draw_error_dots,
     draw_fig_5_7,
+    draw_identity_check,
     draw_jacobian,
     draw_tensor_mosaic,
+    update_identity_check,
     update_jacobian,
     update_tensor_mosaic,
 )
 
 # Section 5.6
 from widgets.plotting.autodiff import (
+    step_caption,
     draw_computation_graph,
     draw_counts,
     draw_graph,

@@ -462,6 +462,18 @@ def update_computation_graph(artists: Mapping, trace: Trace, step: int) -> dict:
     return state
 
 
+def step_caption(trace: Trace, step: int) -> str:
+    """Return where a step of the walk is, counted within its pass, in Chinese and English (plain text, no
+    math: mathtext has no CJK fallback), e.g. "反向传播 第 3/6 步（backward pass, step 3 of 6）"."""
+    n = len(trace)
+    state = trace.state(step)
+    if state["phase"] == "start":
+        return f"开始：还没有计算（start: nothing computed yet; {2 * n} steps to go）"
+    k = int(np.clip(step, 0, 2 * n)) - (n if state["phase"] == "backward" else 0)
+    name, english = ("前向传播", "forward pass") if state["phase"] == "forward" else ("反向传播", "backward pass")
+    return f"{name} 第 {k}/{n} 步（{english}, step {k} of {n}）"
+
+
 def remove_graph(artists: Mapping) -> None:
     """Remove a drawn graph's artists from their axes (before drawing another graph there)."""
     for text in artists["nodes"]:

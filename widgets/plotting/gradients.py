@@ -102,13 +102,42 @@ def move_arrow(arrow, start, vector) -> None:
 
 
 # -- contour maps and gradient fields (5.2 and the blog chapter) --------------------------------------------
+def label_contours(ax: Axes, contours, xlim, ylim, most: int = 9, fontsize: float = 9) -> list:
+    """Label at most ``most`` contour levels, each once, where its line lies deepest inside the view and
+    apart from the labels already placed (plain ``clabel`` stacks labels where the lines crowd, often in
+    the corners); return the label texts."""
+    (x0, x1), (y0, y1) = map(float, xlim), map(float, ylim)
+    w, h = x1 - x0, y1 - y0
+    levels = list(contours.levels)
+    segments = contours.allsegs
+    present = [i for i, segs in enumerate(segments) if any(len(seg) > 1 for seg in segs)]
+    chosen = present[::max(1, -(-len(present) // most))]
+    placed: list[tuple[float, float]] = []
+    for i in chosen:
+        points = np.concatenate([seg for seg in segments[i] if len(seg) > 1])
+        u, v = (points[:, 0] - x0) / w, (points[:, 1] - y0) / h      # 0..1 across the view
+        depth = np.minimum.reduce([u, 1 - u, v, 1 - v])            # distance to the nearest edge
+        score = depth.copy()
+        for px, py in placed:                                       # keep apart from earlier labels
+            gap = np.hypot((points[:, 0] - px) / w, (points[:, 1] - py) / h)
+            score = np.minimum(score, gap - 0.08)
+        best = int(np.argmax(score))
+        if depth[best] < 0.06 or score[best] < 0.0:
+            continue                                                # only in a corner or on top of another label
+        placed.append((float(points[best, 0]), float(points[best, 1])))
+    if not placed:
+        return []
+    return ax.clabel(contours, levels=[levels[i] for i in chosen], manual=placed, inline=True, fontsize=fontsize,
+                     fmt=lambda value: f"{value:g}".replace("-", "\N{MINUS SIGN}"))
+
+
 def draw_contour_map(ax: Axes, X: np.ndarray, Y: np.ndarray, Z: np.ndarray, levels,
                      xlabel: str = "$x$", ylabel: str = "$y$", clabel: bool = False) -> dict:
     """Draw the contour lines f = const of Z over (X, Y) on equal axes; return {"contours": ...}."""
     with house_style():
         contours = ax.contour(X, Y, _finite(Z), levels=levels, cmap="viridis", linewidths=1.0, zorder=2)
         if clabel:
-            ax.clabel(contours, fontsize=8, fmt="%g")
+            label_contours(ax, contours, (X.min(), X.max()), (Y.min(), Y.max()))
         ax.set_xlim(X.min(), X.max())
         ax.set_ylim(Y.min(), Y.max())
         ax.set_aspect("equal", adjustable="box")

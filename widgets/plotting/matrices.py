@@ -1,5 +1,6 @@
 """Drawing helpers for sections 5.4 and 5.5: a gradient tensor as a grid of heat-map slices (a
-*mosaic*), its flattened Jacobian (Fig. 5.7), and a dot plot of relative errors.
+*mosaic*), its flattened Jacobian (Fig. 5.7), a gradient identity checked cell by cell against
+central differences, and a dot plot of relative errors.
 
 Each ``draw_*`` function draws on a given ``Axes`` and returns a dict of artists; the matching
 ``update_*`` function changes those artists in place (``set_data``, ``set_extent``, ``set_bounds``).
@@ -17,7 +18,7 @@ from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection
 from matplotlib.patches import Rectangle
 
-from widgets.plotting.style import COLORS, house_style
+from widgets.plotting.style import COLORS, SelfContainedFormatter, house_style
 
 CMAP = "RdBu_r"
 Index = tuple[int, ...]
@@ -183,7 +184,8 @@ def _texts(ax: Axes, data: np.ndarray, fmt: str, vmax: float) -> list:
     for (r, c), value in np.ndenumerate(data):
         if np.isfinite(value):
             color = "white" if abs(value) > 0.6 * vmax else "black"
-            texts.append(ax.text(c, r, format(value, fmt), ha="center", va="center", fontsize=8, color=color))
+            text = format(value, fmt).replace("-", "\N{MINUS SIGN}")
+            texts.append(ax.text(c, r, text, ha="center", va="center", fontsize=8, color=color))
     return texts
 
 
@@ -241,6 +243,24 @@ def select_in_mosaic(artists: Mapping, layout: MosaicLayout, selected: tuple[Ind
     artists["entry"].set_bounds(c - 0.5, r - 0.5, 1, 1)
     artists["block"].set_visible(True)
     artists["entry"].set_visible(True)
+
+
+def label_slices(ax: Axes, layout: MosaicLayout, label) -> list:
+    """Write ``label(outer)`` (e.g. "$\\partial K_{12}/\\partial R$") above each slice of a drawn mosaic, in
+    the gap between the slices (above the first row of slices: over the heat map); return the texts."""
+    br, bc = layout.block
+    texts = []
+    for outer in np.ndindex(*layout.outer_shape):
+        r0, c0 = layout.block_origin(outer)
+        texts.append(ax.text(c0 + (bc - 1) / 2, r0 - 0.55, label(outer), ha="center", va="bottom", fontsize=9,
+                             color=COLORS["axis"], clip_on=False))
+    return texts
+
+
+def write_values(ax: Axes, data, vmax: float | None = None, fmt: str = ".2g") -> list:
+    """Write each finite value of a drawn heat map in its cell (white on dark cells); return the texts."""
+    data = np.atleast_2d(np.asarray(data, dtype=np.float64))
+    return _texts(ax, data, fmt, _limit(data, vmax))
 
 
 def draw_jacobian(ax: Axes, J, vmax: float | None = None, annotate: bool = False, fmt: str = ".2g") -> dict:
@@ -325,4 +345,102 @@ def draw_error_dots(ax: Axes, labels: Sequence[str], errors: Sequence[float], th
         ax.invert_yaxis()
         ax.set_xlim(1e-14, 1e-3)
         ax.set_xlabel("relative error")
+    return artists
+
+
+# -- a gradient identity at work (section 5.5) ------------------------------------------------------
+#: Most rows and columns an identity check shows (its cell labels are made once, for this many cells).
+CHECK_MAX = 5
+
+#: Titles of the three panels of an identity check.
+CHECK_TITLES = ("有限差分 (central differences)", "恒等式右边 (closed form)", "两者之差 (difference)")
+
+
+def _as_grid(values) -> np.ndarray:
+    """Return a gradient as rows × columns: a matrix as it is, a vector (or scalar) as one row."""
+    values = np.asarray(values, dtype=np.float64)
+    if values.ndim > 2:
+        raise ValueError("an identity check shows vectors and matrices only")
+    return values.reshape(1, -1) if values.ndim < 2 else values
+
+
+def _cell_text(value: float, small: bool) -> str:
+    text = f"{value:.1e}" if small and value != 0 else f"{value:.3g}"
+    if "e" in text:
+        mantissa, exponent = text.split("e")
+        text = f"{mantissa}e{int(exponent)}"
+    return text.replace("-", "\N{MINUS SIGN}")
+
+
+def _index_ticks(ax: Axes, shape: tuple[int, int]) -> None:
+    """Label rows and columns 1, 2, ... (the book's indices) without tick marks."""
+    rows, cols = shape
+    ax.set_xticks(range(cols), [str(j + 1) for j in range(cols)], fontsize=9)
+    ax.set_yticks(range(rows), [str(i + 1) for i in range(rows)], fontsize=9)
+    ax.tick_params(length=0, pad=2, labeltop=True, labelbottom=False)
+
+
+def _check_panel(ax: Axes, data: np.ndarray, vmax: float, title: str) -> dict:
+    artists = {"image": _image(ax, data, vmax)}
+    artists["cells"] = _lines(ax, "white", 0.8)
+    artists["outlines"] = _lines(ax, COLORS["axis"], 1.0)
+    artists["texts"] = [ax.text(0, 0, "", ha="center", va="center", fontsize=8, visible=False)
+                        for _ in range(CHECK_MAX * CHECK_MAX)]
+    bar = ax.figure.colorbar(artists["image"], ax=ax, fraction=0.046, pad=0.03)
+    bar.formatter = SelfContainedFormatter()   # a difference of 1e-10 keeps its power of ten on each tick
+    bar.ax.tick_params(labelsize=9)
+    bar.outline.set_visible(False)
+    artists["colorbar"] = bar
+    ax.set_title(title, fontsize=10, pad=18)
+    _bare(ax)
+    return artists
+
+
+def _show_panel(artists: Mapping, data: np.ndarray, vmax: float, small: bool) -> None:
+    image = artists["image"]
+    image.set_data(data)
+    image.set_clim(-vmax, vmax)
+    _frame(image.axes, data.shape)
+    _index_ticks(image.axes, data.shape)
+    artists["cells"].set_segments(_cell_lines(0, 0, *data.shape))
+    artists["outlines"].set_segments(_box(0, 0, *data.shape))
+    rows, cols = data.shape
+    for k, text in enumerate(artists["texts"]):
+        r, c = divmod(k, CHECK_MAX)
+        if r < rows and c < cols:
+            value = float(data[r, c])
+            text.set_position((c, r))
+            text.set_text(_cell_text(value, small))
+            text.set_color("white" if abs(value) > 0.6 * vmax else "black")
+            text.set_visible(True)
+        else:
+            text.set_visible(False)
+
+
+def update_identity_check(artists: Mapping, numeric, closed) -> np.ndarray:
+    """Show a new pair (central differences, closed form) of any shape up to CHECK_MAX × CHECK_MAX in a
+    drawn identity check; return their difference (numeric − closed) as rows × columns."""
+    numeric, closed = _as_grid(numeric), _as_grid(closed)
+    if numeric.shape != closed.shape:
+        raise ValueError(f"the two gradients differ in shape: {numeric.shape} and {closed.shape}")
+    if max(numeric.shape) > CHECK_MAX:
+        raise ValueError(f"an identity check shows at most {CHECK_MAX} × {CHECK_MAX} entries")
+    difference = numeric - closed
+    scale = _limit(np.concatenate([numeric.ravel(), closed.ravel()]), None)
+    tiny = _limit(difference, None) if np.any(difference) else np.finfo(float).eps * scale
+    for panel, data, vmax, small in zip(artists["panels"], (numeric, closed, difference), (scale, scale, tiny),
+                                        (False, False, True)):
+        _show_panel(panel, data, vmax, small)
+    return difference
+
+
+def draw_identity_check(axes: Sequence[Axes], numeric, closed, titles: Sequence[str] = CHECK_TITLES) -> dict:
+    """Draw a gradient identity at work on three Axes: the gradient by central differences, the identity's
+    closed form (one colour scale for both) and their difference (its own, much finer scale), each a heat
+    map with its values in the cells and a colour bar; return the artists ({"panels": [three dicts]})."""
+    with house_style():
+        numeric, closed = _as_grid(numeric), _as_grid(closed)
+        artists = {"panels": [_check_panel(ax, np.zeros_like(numeric), 1.0, title)
+                              for ax, title in zip(axes, titles)]}
+        update_identity_check(artists, numeric, closed)
     return artists

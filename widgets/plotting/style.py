@@ -10,6 +10,7 @@ from typing import Iterator
 import matplotlib as mpl
 from matplotlib import font_manager
 from matplotlib.figure import Figure
+from matplotlib.ticker import ScalarFormatter
 
 #: Named colours used across the companion (the colour-blind safe set of Okabe & Ito; tests/test_palette.py
 #: checks that the line colours stay apart under simulated deuteranopia, protanopia and tritanopia and on a
@@ -71,6 +72,52 @@ def safe_limits(lo: float, hi: float, log: bool = False) -> tuple[float, float]:
         middle = values[0] if values else (1.0 if log else 0.0)
         return (middle / 10.0, middle * 10.0) if log else (middle - 1.0, middle + 1.0)
     return values[0], values[1]
+
+
+class SelfContainedFormatter(ScalarFormatter):
+    """Tick labels that carry their own power of ten ("2e25", "−3.5e-11") instead of a separate offset
+    label above the axis, which a fixed layout may cut off; ordinary values keep matplotlib's labels."""
+
+    def __init__(self):
+        super().__init__(useOffset=False)
+        self._digits: int | None = None
+
+    def set_locs(self, locs) -> None:
+        super().set_locs(locs)
+        locs = [float(v) for v in locs]
+        self._digits = None
+        if super().get_offset():   # matplotlib would write a power of ten above the axis
+            scale = max((abs(v) for v in locs), default=1.0) or 1.0
+            for digits in range(1, 8):  # the fewest digits that write every tick exactly
+                if all(abs(float(f"{v:.{digits}g}") - v) <= 1e-9 * scale for v in locs):
+                    break
+            self._digits = digits
+
+    @staticmethod
+    def _short(value: float, digits: int) -> str:
+        if value == 0:
+            return "0"
+        mantissa, _, exponent = f"{value:.{digits}g}".partition("e")
+        text = mantissa + (f"e{int(exponent)}" if exponent else "")
+        return text.replace("-", "\N{MINUS SIGN}")
+
+    @staticmethod
+    def fix_minus(s: str) -> str:
+        """Always the minus sign, whatever ``axes.unicode_minus`` says when the figure is drawn."""
+        return s.replace("-", "\N{MINUS SIGN}")
+
+    def __call__(self, x, pos=None) -> str:
+        if self._digits is None:
+            return super().__call__(x, pos)
+        return self._short(x, self._digits)
+
+    def get_offset(self) -> str:
+        return "" if self._digits is not None else super().get_offset()
+
+
+def self_contained_ticks(ax, axis: str = "y") -> None:
+    """Give ``ax``'s ``axis`` ("x" or "y") tick labels that need no offset label (see SelfContainedFormatter)."""
+    (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(SelfContainedFormatter())
 
 
 def cjk_font_available() -> bool:

@@ -131,9 +131,10 @@ def draw_hessian_view(ax: Axes, X: np.ndarray, Y: np.ndarray, Z: np.ndarray, lev
         artists["arrows"] = ax.quiver([0.0, 0.0], [0.0, 0.0], [0.0, 0.0], [0.0, 0.0], angles="xy",
                                       scale_units="xy", scale=1.0, width=0.007, zorder=6,
                                       color=list(EIGEN_COLORS))
-        artists["eigen_labels"] = [ax.text(0.0, 0.0, "", fontsize=9, zorder=8, ha="center", va="center",
-                                           color=color, bbox={"boxstyle": "round,pad=0.15", "fc": "white",
-                                                              "ec": "none", "alpha": 0.8})
+        # clip_on: a label never leaves the axes (moves repaint only the axes)
+        artists["eigen_labels"] = [ax.text(0.0, 0.0, "", fontsize=9, zorder=8, ha="center", va="center", clip_on=True,
+                                           color=color, bbox={"boxstyle": "round,pad=0.2", "fc": "white",
+                                                              "ec": "none", "alpha": 0.9})
                                    for color in EIGEN_COLORS]
         ax.set_xlim(float(np.min(X)), float(np.max(X)))
         ax.set_ylim(float(np.min(Y)), float(np.max(Y)))
@@ -186,27 +187,58 @@ def update_hessian_point(artists: Mapping, point, eigenvalues, eigenvectors, arr
     arrows = artists["arrows"]
     arrows.set_offsets([[px, py], [px, py]])
     arrows.set_UVC(vectors[0], vectors[1])
-    for i, label in enumerate(artists["eigen_labels"]):
-        label.set_position((px + 1.35 * vectors[0, i], py + 1.35 * vectors[1, i]))
-        label.set_text(f"$\\lambda_{i + 1}={eigenvalues[i]:.3g}$")
-    artists["model"].set_segments(list(model_segments))
     w = half_width
+    ax = artists["point"].axes
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    # Each label goes just outside the model's window, where its arrow points: clear of the box, the model's
+    # level curves inside it and the other label (the eigenvectors are orthogonal: another side). When the
+    # view ends there, it goes outside the opposite side; failing both, inside the view's edge.
+    px_w = (x1 - x0) / max(ax.bbox.width, 1.0)   # data units per pixel
+    px_h = (y1 - y0) / max(ax.bbox.height, 1.0)
+    for i, label in enumerate(artists["eigen_labels"]):
+        text = f"$\\lambda_{i + 1}={eigenvalues[i]:.3g}$"
+        size = (7.5 * (len(text) - 8) + 18) * px_w, 18 * px_h   # generous extent of the label (9 pt)
+        direction = vectors[:, i] / (np.hypot(*vectors[:, i]) or 1.0)
+        for d in (direction, -direction):
+            reach = w / max(abs(d[0]), abs(d[1]), 1e-12)
+            lx, ly = px + d[0] * reach, py + d[1] * reach
+            ha = "left" if d[0] > 0.38 else "right" if d[0] < -0.38 else "center"
+            va = "bottom" if d[1] > 0.38 else "top" if d[1] < -0.38 else "center"
+            lx += 4 * px_w * (ha == "left") - 4 * px_w * (ha == "right")
+            ly += 4 * px_h * (va == "bottom") - 4 * px_h * (va == "top")
+            left = lx - size[0] * {"left": 0.0, "center": 0.5, "right": 1.0}[ha]
+            bottom = ly - size[1] * {"bottom": 0.0, "center": 0.5, "top": 1.0}[va]
+            if x0 <= left and left + size[0] <= x1 and y0 <= bottom and bottom + size[1] <= y1:
+                break
+        else:
+            lx, ly = px + direction[0] * w, py + direction[1] * w
+            ha, va = "center", "center"
+            lx = float(np.clip(lx, x0 + 0.5 * size[0], x1 - 0.5 * size[0]))
+            ly = float(np.clip(ly, y0 + 0.5 * size[1], y1 - 0.5 * size[1]))
+        label.set_ha(ha)
+        label.set_va(va)
+        label.set_position((float(lx), float(ly)))
+        label.set_text(text)
+    artists["model"].set_segments(list(model_segments))
     artists["window"].set_data([px - w, px + w, px + w, px - w, px - w], [py - w, py - w, py + w, py + w, py - w])
 
 
 def draw_eigen_slices(ax: Axes) -> dict:
     """Draw empty slices f(x0 + t u_i) - f(x0) (solid) and their quadratic models (dashed) along the
-    eigenvectors u_1 (blue) and u_2 (orange); return the artists."""
+    eigenvectors u_1 (blue, plain lines) and u_2 (orange, lines with hollow circles); return the artists."""
     with house_style():
         artists = {"zero": ax.axhline(0.0, color=COLORS["axis"], linewidth=0.8),
                    "origin": ax.axvline(0.0, color=COLORS["axis"], linewidth=0.8)}
         for i, color in enumerate(EIGEN_COLORS, start=1):
-            artists[f"f{i}"], = ax.plot([], [], color=color)
-            artists[f"q{i}"], = ax.plot([], [], color=color, linestyle="--", linewidth=1.5)
+            # u2 carries hollow circles along both its lines: told from u1 without its colour
+            marks = {} if i == 1 else {"marker": "o", "markersize": 5, "markerfacecolor": "white",
+                                       "markevery": (0.05, 0.1)}
+            artists[f"f{i}"], = ax.plot([], [], color=color, **marks)
+            artists[f"q{i}"], = ax.plot([], [], color=color, linestyle="--", linewidth=1.5, **marks)
         ax.xaxis.set_major_locator(MaxNLocator(4, steps=[1, 2, 2.5, 5, 10]))
         ax.yaxis.set_major_locator(MaxNLocator(4, steps=[1, 2, 2.5, 5, 10]))
         # No legend and short labels: text is the costliest part of a redraw.
-        ax.set_xlabel("t along u1 (blue), u2 (orange)")
+        ax.set_xlabel("t along u\N{SUBSCRIPT ONE} (blue, plain) or u\N{SUBSCRIPT TWO} (orange, with \N{WHITE CIRCLE})")
         ax.set_ylabel("change in f (solid), model (dashed)")
     return artists
 
