@@ -239,17 +239,11 @@ def test_close_releases_the_figure():
     assert e.selected["value"] == pytest.approx(e.case.tensor[0, 0, 0])
     figure = weakref.ref(e.figure)
     e.close()
-<<<<<<< HEAD
     assert len(transport.OPEN) == before
     del e
     for _ in range(3):  # a finalizer can hold the last reference until the next collection
         gc.collect()
     assert figure() is None, "a closed explorer's figure is still alive"
-=======
-    del e
-    gc.collect()
-    assert len(canvas.OPEN) == before
->>>>>>> figures17b
 
 
 def test_displays_with_a_png_fallback(explorer):
