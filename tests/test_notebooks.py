@@ -81,6 +81,13 @@ def test_every_stored_output_says_what_it_is(path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_no_widget_state_is_stored(path):
+    """Widget state in the metadata (nbconvert's store_widget_state) would make static viewers draw empty
+    widgets instead of the PNG each explorer stores, and make the file ten times larger."""
+    assert "widgets" not in _load(path)["metadata"]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_fixed_opening_and_ending(path):
     cells = _load(path)["cells"]
     number = path.name[:3]
