@@ -152,6 +152,6 @@ CASES = [
         "moves": ([("x", float(v)) for v in -0.5 + 3.0 * _sweep] + [("y", float(v)) for v in 0.5 + 3.0 * _sweep]
                   + [("order", k) for k in (1, 2, 3, 2, 1, 3, 2, 3, 1, 2)]),
         "naive": naive_linearization,
-        "target_median_ms": 30.0,   # the largest canvas, whose PNG ipympl encodes on every move (see the docstring)
+        "target_median_ms": 30.0,   # the largest canvas: the most pixels to compare and encode on every move
     },
 ]
