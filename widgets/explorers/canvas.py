@@ -61,12 +61,14 @@ DEFLATE_LEVEL = 1
 # Why tiles: a slider move changes a few curves and marks; the one rectangle around all of them is
 # 40-80 % of the canvas, the changed 32-pixel tiles 4-18 % (measured on every explorer at
 # devicePixelRatio 2), and the kernel's cost of a frame is mostly the bytes it compresses.
-# Why deflate: the pixels are mostly white and flat colours, so zlib at level 1 makes them 7-45 times
-# smaller in 3-5 ms per frame at devicePixelRatio 2 (PNG would compress the same bytes the same way and
-# add row filters); the page inflates them with the browser's own DecompressionStream, off its main
-# thread, and paints each rectangle with putImageData (exact pixels, no colour management). Raw RGBA
-# would skip both steps but, at 0.4-0.8 MB a frame, costs more than it saves on a real network
-# (Binder): docs/performance.md has the measurements.
+# Why deflate, measured on frames of four explorers at devicePixelRatio 2 (docs/performance.md, "frame
+# encoding"): the changed tiles are 0.3-0.8 MB of RGBA, mostly white and flat colours; zlib at level 1
+# makes them 9-53 times smaller in 0.6-4.3 ms, while PNG (the same deflate after row filters) came out
+# about as small in 6-12 times the time. The page inflates them with the browser's own
+# DecompressionStream, off its main thread, and paints each rectangle with putImageData (exact pixels,
+# no colour management). Raw RGBA skips both steps; on localhost a move was no faster for it, and over
+# a real network (Binder) its bytes are time. A frame of at most RAW_LIMIT bytes goes raw: there is
+# nothing to gain by compressing it.
 
 _BUTTONS = {0: MouseButton.LEFT, 1: MouseButton.MIDDLE, 2: MouseButton.RIGHT}
 _EVENTS = {"down": "button_press_event", "up": "button_release_event", "move": "motion_notify_event"}
