@@ -505,7 +505,7 @@ MAP_LABELS = {
     "rotation": "旋转 rotation 30°",
     "fold": "折叠 fold (x, y²)",
     "sine": "(x + sin y, y + sin x)",
-    "typed": "自定义 typed (F₁, F₂)",
+    "typed": "自定义 (F₁, F₂)",
 }
 
 
