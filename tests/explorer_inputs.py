@@ -36,6 +36,7 @@ TEXT_VARIABLES = {
     ("autodiff_explorer", "formula"): ("x",),
     ("gradient_explorer", "formula"): ("x", "y"),
     ("hessian_explorer", "formula"): ("x", "y"),
+    ("linearization_explorer", "formula"): ("x", "y"),
     ("jacobian_explorer", "f1"): ("x", "y"),
     ("jacobian_explorer", "f2"): ("x", "y"),
     ("chain_rule_explorer", "f"): ("x1", "x2"),

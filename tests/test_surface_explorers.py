@@ -284,7 +284,7 @@ def test_hessian_explorer_with_arguments():
 def test_linearization_explorer_example_5_15(linear):
     assert isinstance(linear, LinearizationExplorer)
     assert linear.message == ""
-    assert set(linear.controls) == {"x", "y", "order"}
+    assert set(linear.controls) == {"formula", "x", "y", "order"}
     assert (linear.controls["x"].value, linear.controls["y"].value, linear.controls["order"].value) == (1.0, 2.0, 2)
     assert "f(x_0) = 13" in linear.readout.value and "[6,\\ 14]" in linear.readout.value
     verts = linear.model_artists["plane_verts"].reshape(-1, 3)
@@ -352,6 +352,80 @@ def test_linearization_explorer_undefined_point():
         assert explorer.message == ""
     finally:
         explorer.close()
+
+
+def test_linearization_explorer_typed_formula(linear):
+    box = linear.controls["formula"]
+    assert box.description == "f(x, y) =" and not box.continuous_update   # the box the notebook names
+    surface = linear.surface_artists["surface"]
+    old_faces = surface.get_facecolors().copy()
+    linear.set_values(x=2.0, y=3.5)     # a point of the old box, outside the centre of the new one
+    box.value = "exp(x) sin(y)"
+    assert linear.message == "" and linear.last_error is None
+    assert linear.expression == sp.exp(x) * sp.sin(y)
+    assert linear.ax3d.get_title() == "$f(x,y)=e^{x} \\sin{\\left(y \\right)}$"
+    # the new surface replaces the old one: one surface on the Axes, heights exp(x) sin(y) on [-3, 3]^2
+    new = linear.surface_artists["surface"]
+    assert new is not surface and surface.axes is None and new in linear.ax3d.collections
+    assert sum(c is new or c is surface for c in linear.ax3d.collections) == 1
+    assert (linear.xlim, linear.ylim) == ((-3.0, 3.0), (-3.0, 3.0))
+    assert (linear.controls["x"].min, linear.controls["x"].max, linear.controls["y"].min) == (-3.0, 3.0, -3.0)
+    assert (linear.controls["x"].value, linear.controls["y"].value) == (0.0, 0.0)
+    assert linear.controls["order"].max == 3
+    assert not np.array_equal(new.get_facecolors(), old_faces)
+    lo, hi = linear.zlim
+    assert lo < -np.exp(3) * np.sin(1.5) * 0.99 and hi > np.exp(3) * np.sin(1.5) * 0.99   # e^3 sin(y) within the box
+    # the model at the new point (0, 0): T_1 = y (f = y + x y + ...)
+    X, Y, Z = linear.model_artists["plane_verts"].reshape(-1, 3).T
+    np.testing.assert_allclose(Z, np.clip(Y, lo, hi), atol=1e-12)
+    # the errors: f - T_k ~ r^(k+1) (at the origin f's Taylor terms of order 2, 3, 4 are x y,
+    # x^2 y / 2 - y^3 / 6 and x^3 y / 6 - x y^3 / 6, none zero), so T_3's slope is 4, not exact any more
+    for k in (1, 2, 3):
+        assert linear.slopes[k] == pytest.approx(k + 1, abs=0.1)
+    assert linear.errors[3][-1] > 1e-2     # at r = patch: far above rounding (Example 5.15's T_3 is exact)
+    # typing Example 5.15 again brings back its box and point
+    box.value = "x^2 + 2 x y + y^3"
+    assert (linear.xlim, linear.ylim) == ((-1.0, 3.0), (0.0, 4.0))
+    assert (linear.controls["x"].value, linear.controls["y"].value) == (1.0, 2.0)
+    assert "f(x_0) = 13" in linear.readout.value
+
+
+def test_linearization_explorer_formula_then_full_draw(linear):
+    full_redraw(linear)
+    linear.controls["order"].value = 3
+    linear.controls["formula"].value = "exp(x) sin(y)"
+    shown = _pixels(linear)
+    np.testing.assert_array_equal(shown, full_redraw(linear))   # no stale background, no leftover artist
+    linear.controls["x"].value = 0.5                            # and a move after it blits correctly
+    np.testing.assert_array_equal(_pixels(linear), full_redraw(linear))
+
+
+@pytest.mark.parametrize("text", ['__import__("os")', "x +", "x^2 + foo(y)", "1/0", "log(-1 - x^2) + y",
+                                  "sqrt(-1 - x^2 - y^2)"])
+def test_linearization_explorer_bad_formula_keeps_picture(linear, text):
+    linear.controls["formula"].value = "exp(x) sin(y)"
+    expression, surface, shown = linear.expression, linear.surface_artists["surface"], _pixels(linear)
+    sliders = [(c.min, c.max, c.value) for c in linear.controls.values() if c is not linear.controls["formula"]]
+    linear.controls["formula"].value = text
+    assert linear.message and linear.last_error is None
+    assert linear.expression == expression and linear.surface_artists["surface"] is surface
+    assert [(c.min, c.max, c.value) for c in linear.controls.values() if c is not linear.controls["formula"]] == sliders
+    np.testing.assert_array_equal(_pixels(linear), shown)
+    linear.controls["x"].value = 0.4    # still alive: a move clears the message
+    assert linear.message == ""
+
+
+def test_linearization_explorer_formulas_leave_no_figure():
+    figures, canvases = live_figures(), len(transport.OPEN)
+    explorer = linearization_explorer()
+    for text in ("exp(x) sin(y)", "x^2 - y^2", "x +", "sin(x) cos(y)"):
+        explorer.controls["formula"].value = text
+    surfaces = sum(c is explorer.surface_artists["surface"] for c in explorer.ax3d.collections)
+    assert len(explorer.ax3d.collections) == 3 and surfaces == 1        # the surface, the plane, the model
+    assert len(explorer.ax_error.get_lines()) == 5                      # T_1..T_3 and two slopes, not more
+    explorer.close()
+    del explorer
+    assert live_figures() == figures and len(transport.OPEN) == canvases
 
 
 # -- blitting: a repaint shows what a full draw shows -------------------------------------------

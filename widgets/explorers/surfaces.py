@@ -42,6 +42,8 @@ from widgets.taylor_multivariate import (
 )
 
 VARIABLES = (X, Y)
+#: The view box of Example 5.15 in the linearization explorer (around its point (1, 2)).
+EXAMPLE_5_15_BOX = ((-1.0, 3.0), (0.0, 4.0))
 DEFINITENESS_ZH = {"positive definite": "正定", "negative definite": "负定", "indefinite": "不定",
                    "semidefinite": "半定"}
 KIND_ZH = {"minimum": "极小值 minimum", "maximum": "极大值 maximum", "saddle": "鞍点 saddle",
@@ -297,25 +299,14 @@ class LinearizationExplorer(Explorer):
     def __init__(self, f=None, point=None, order: int = 2, xlim=None, ylim=None, patch: float | None = None):
         expression = EXAMPLE_5_15 if f is None else _as_expression(f)
         if f is None:
-            xlim = xlim or (-1.0, 3.0)
-            ylim = ylim or (0.0, 4.0)
+            xlim, ylim = xlim or EXAMPLE_5_15_BOX[0], ylim or EXAMPLE_5_15_BOX[1]
             point = point or EXAMPLE_5_15_POINT
-        xlim = tuple(float(v) for v in (xlim or DEFAULT_BOX[0]))
-        ylim = tuple(float(v) for v in (ylim or DEFAULT_BOX[1]))
-        px, py = point if point is not None else (sum(xlim) / 2, sum(ylim) / 2)
-        self.expression, self.xlim, self.ylim = expression, xlim, ylim
-        self.model = LocalTaylorModel(expression, VARIABLES, max_order=3)
-        if self.model.order_limit < 1:
-            raise ValueError("the derivatives of f are too large to compute")
-        xs, ys = np.linspace(*xlim, self.grid_size), np.linspace(*ylim, self.grid_size)
-        Xg, Yg = np.meshgrid(xs, ys)
-        Z = self.model(Xg, Yg)
-        finite = Z[np.isfinite(Z)]
-        if finite.size == 0:
-            raise ValueError("f is undefined on the whole view")
+        try:   # an unusable f given in code is an error, raised before any figure exists
+            surface = self._surface_data(expression, xlim or DEFAULT_BOX[0], ylim or DEFAULT_BOX[1])
+        except ExplorerMessage as message:
+            raise ValueError(str(message)) from None
         super().__init__(figsize=(10.8, 4.8), ncols=2)
-        self.patch = float(patch) if patch is not None else 0.25 * max(xlim[1] - xlim[0], ylim[1] - ylim[0])
-        self.radii = np.logspace(-3, np.log10(self.patch), 28)
+        self._patch = patch
         # One 3-D panel for the surface and one flat panel for the errors.
         grid = self.axes[1].get_gridspec()
         grid.set_width_ratios([1.35, 1.0])
@@ -324,24 +315,78 @@ class LinearizationExplorer(Explorer):
             self.ax3d = self.figure.add_subplot(grid[0, 0], projection="3d")
         self.ax_error = self.axes[1]
         self.axes = np.array([self.ax3d, self.ax_error], dtype=object)
-        self.controls["x"] = W.FloatSlider(layout=wide(), value=px, min=xlim[0], max=xlim[1], step=0.02, description="x₀")
-        self.controls["y"] = W.FloatSlider(layout=wide(), value=py, min=ylim[0], max=ylim[1], step=0.02, description="y₀")
-        self.controls["order"] = W.IntSlider(layout=wide(), value=min(order, self.model.order_limit), min=1,
-                                             max=self.model.order_limit, description="order k")
+        self.controls["formula"] = W.Text(value="" if f is None else str(f), description="f(x, y) =",
+                                          placeholder="例如 exp(x) sin(y)", continuous_update=False)
+        self.controls["x"] = W.FloatSlider(layout=wide(), step=0.02, description="x₀")
+        self.controls["y"] = W.FloatSlider(layout=wide(), step=0.02, description="y₀")
+        self.controls["order"] = W.IntSlider(layout=wide(), min=1, description="order k")
+        self.surface_artists: dict = {}
+        self.error_artists: dict = {}
+        self._set_function(surface, point, order)
+        p = np.array([self.controls["x"].value, self.controls["y"].value])
+        Xl, Yl, Z1, Zk, p3 = self._models(p, min(2, self.model.order_limit))
+        self.model_artists = draw_local_models_3d(self.ax3d, Xl, Yl, Z1, Z1 if Zk is None else Zk, p3, self.zlim)
+        self._track_artists()
+        self.errors: dict = {}
+        self.slopes: dict = {}
+        self.controls["formula"].observe(self._on_formula, names="value")
+        self._connect(skip=("formula",))
+        self.invalidate()   # the layout was frozen after the first draw: draw everything on the next move
+
+    def freeze_layout(self) -> None:
+        """Lay the figure out once, leaving room for the widest tick labels of the error axis."""
+        with _widest_y_ticks(self.ax_error):
+            super().freeze_layout()
+
+    # -- the function: the surface, the view box and the error axis change with it only ------------
+    def _surface_data(self, expression: sp.Expr, xlim, ylim) -> dict:
+        """Compute what the surface of ``expression`` over ``xlim`` x ``ylim`` needs, touching no artist;
+        an unusable function raises ``ExplorerMessage``."""
+        model = LocalTaylorModel(expression, VARIABLES, max_order=3)
+        if model.order_limit < 1:
+            raise ExplorerMessage("导数太复杂，无法计算（the derivatives of f are too large to compute）")
+        xlim, ylim = tuple(float(v) for v in xlim), tuple(float(v) for v in ylim)
+        Xg, Yg = np.meshgrid(np.linspace(*xlim, self.grid_size), np.linspace(*ylim, self.grid_size))
+        Z = model(Xg, Yg)
+        finite = Z[np.isfinite(Z)]
+        if finite.size == 0:
+            raise ExplorerMessage("这个函数在视图内处处没有定义（f is undefined on the whole view）")
         lo, hi = float(finite.min()), float(finite.max())
         p1, p99 = np.percentile(finite, [1, 99])
         if hi - lo > 50 * max(p99 - p1, 1e-12):   # a pole would flatten everything else: clip it
             lo, hi = float(p1), float(p99)
         pad = 0.08 * max(hi - lo, 1e-9)
-        self.zlim = (lo - pad, hi + pad)
-        self.surface_artists = draw_surface_3d(self.ax3d, Xg, Yg, Z, self.zlim)
-        Xl, Yl, Z1, Zk, p3 = self._models(np.array([px, py]), min(2, self.model.order_limit))
-        self.model_artists = draw_local_models_3d(self.ax3d, Xl, Yl, Z1, Z1 if Zk is None else Zk, p3, self.zlim)
-        self.ax3d.set_title(f"$f(x,y)={sp.latex(expression)}$", fontsize=11)
+        return {"expression": expression, "model": model, "xlim": xlim, "ylim": ylim, "grid": (Xg, Yg, Z),
+                "zlim": (lo - pad, hi + pad)}
+
+    def _set_function(self, surface: dict, point, order: int) -> None:
+        """Show the function of ``_surface_data``: surface, title, sliders, and a fresh error axis."""
+        self.expression, self.model = surface["expression"], surface["model"]
+        self.xlim, self.ylim, self.zlim = surface["xlim"], surface["ylim"], surface["zlim"]
+        (x_lo, x_hi), (y_lo, y_hi) = self.xlim, self.ylim
+        size = max(x_hi - x_lo, y_hi - y_lo)
+        self.patch = float(self._patch) if self._patch is not None else 0.25 * size
+        self.radii = np.logspace(-3, np.log10(self.patch), 28)
+        for artist in self.surface_artists.values():
+            artist.remove()
+        self.surface_artists = draw_surface_3d(self.ax3d, *surface["grid"], self.zlim)
+        self.ax3d.set_title(f"$f(x,y)={sp.latex(self.expression)}$", fontsize=11)
+        for artist in self.error_artists.values():
+            artist.remove()
         orders = tuple(range(1, self.model.order_limit + 1))
         self.error_artists = draw_taylor_errors(self.ax_error, self.radii, orders, slopes=(2, 3))
-        self.errors: dict = {}
-        self.slopes: dict = {}
+        px, py = point if point is not None else ((x_lo + x_hi) / 2, (y_lo + y_hi) / 2)
+        self._busy = True
+        try:
+            _move_slider(self.controls["x"], x_lo, x_hi, px)
+            _move_slider(self.controls["y"], y_lo, y_hi, py)
+            _move_slider(self.controls["order"], 1, self.model.order_limit, min(order, self.model.order_limit))
+        finally:
+            self._busy = False
+        self._fresh_view = True   # the error axis fits its y-limits afresh
+        self._shown_order = None
+
+    def _track_artists(self) -> None:
         # A move repaints only the plane, the model, the point and the error curves; the surface, the
         # axes and the legends (costly text; the curves rarely reach the upper left corners where the
         # legends sit) stay in the saved background. The error axis changes only when the curves
@@ -350,15 +395,24 @@ class LinearizationExplorer(Explorer):
         # saved again.
         a = self.model_artists
         self.blit_artists = _draw_order([a["plane"], a["model"], a["point"], *self.error_artists.values()])
-        self._fresh_view = True
-        self._shown_order = None
-        self._connect()
-        self.invalidate()   # the layout was frozen after the first draw: draw everything on the next move
 
-    def freeze_layout(self) -> None:
-        """Lay the figure out once, leaving room for the widest tick labels of the error axis."""
-        with _widest_y_ticks(self.ax_error):
-            super().freeze_layout()
+    @guarded
+    def _on_formula(self, change) -> None:
+        """A typed f(x, y): show it over its view box; a bad one shows a message and keeps the picture."""
+        if self._busy or not change["new"].strip():
+            return
+        try:
+            expression = parse_expression(change["new"], ("x", "y"))
+        except ExpressionError as error:
+            self.show_message(str(error))
+            return
+        example = expression == EXAMPLE_5_15
+        surface = self._surface_data(expression, *(EXAMPLE_5_15_BOX if example else DEFAULT_BOX))
+        self._set_function(surface, EXAMPLE_5_15_POINT if example else None, int(self.controls["order"].value))
+        self._track_artists()
+        self.freeze_layout()
+        self.invalidate()
+        self.refresh()
 
     def _models(self, p: np.ndarray, order: int, tensors=None):
         """Return the patch grid, T_1 and T_order on it, and the point on the surface."""
@@ -410,5 +464,5 @@ def hessian_explorer(f=None, preset: str = "two wells", point=None) -> HessianEx
 
 
 def linearization_explorer(f=None, point=None, order: int = 2, **kwargs) -> LinearizationExplorer:
-    """Return the linearization explorer of section 5.8 (controls "x", "y", "order"); Example 5.15 by default."""
+    """Return the linearization explorer of section 5.8 (controls "formula", "x", "y", "order"); Example 5.15 by default."""
     return LinearizationExplorer(f, point=point, order=order, **kwargs)
