@@ -80,6 +80,36 @@ def test_every_stored_output_says_what_it_is(path):
     assert not bare, bare
 
 
+LABELLED_PART = re.compile(r"^\S.* = \$.+\$( [✓✗])?$|^\S.* [✓✗]$", re.S)
+
+
+def _unlabelled_typeset(cell) -> list[str]:
+    """Return the typeset results of a cell that do not say what they are.
+
+    A bare sympy expression is stored as text/latex (``$\\displaystyle n x^{n - 1}$``); a result of
+    widgets.labelled's show/zero/check is text/markdown made of 「label = $value$」 or 「label ✓」 parts;
+    a markdown table is labelled by its header row."""
+    bare = []
+    for output in cell["outputs"]:
+        data = output.get("data", {})
+        if output["output_type"] not in ("execute_result", "display_data"):
+            continue
+        if "text/latex" in data:
+            bare.append("".join(data["text/latex"])[:60])
+        elif "text/markdown" in data and not "".join(data["text/markdown"]).startswith("|"):  # a table's header labels it
+            parts = "".join(data["text/markdown"]).split("；")
+            bare += [part[:60] for part in parts if not LABELLED_PART.match(part.strip())]
+    return bare
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_every_typeset_result_is_labelled(path):
+    """Every typeset value reads 「label = value」 (show/zero/check), e.g. 「J = [...]」, never a bare matrix."""
+    cells = [c for c in _load(path)["cells"] if c["cell_type"] == "code"]
+    bare = {_source(c)[-60:]: _unlabelled_typeset(c) for c in cells if _unlabelled_typeset(c)}
+    assert not bare, bare
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_no_widget_state_is_stored(path):
     """Widget state in the metadata (nbconvert's store_widget_state) would make static viewers draw empty
