@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import io
 import json
+import time
 
 import numpy as np
 import pytest
@@ -36,8 +37,25 @@ EXPLORERS = {
 }
 NAMES = list(EXPLORERS)
 
+#: Helpers in the notebook's kernel: the kernel may draw on a subshell's thread while the main one
+#: answers the test, so both hold the lock every figure change and draw holds.
+HELPERS = """
+import base64
+from widgets.plotting.style import FIGURE_LOCK
+
+def settled(i):
+    \"\"\"Every frame of explorer i sent and painted, none waiting to be drawn.\"\"\"
+    with FIGURE_LOCK:
+        c = explorers[i].canvas
+        return c.seq == c.acked and not c._wanted
+
+def picture(i):
+    with FIGURE_LOCK:
+        return base64.b64encode(explorers[i].canvas.full_png()).decode()
+"""
+
 CELLS = [
-    "import base64\nimport widgets.explorers as X\n"
+    HELPERS + "import widgets.explorers as X\n"
     f"explorers = [getattr(X, name)() for name in {NAMES!r}]",
     *[f"explorers[{k}]" for k in range(len(NAMES))],
 ]
@@ -51,17 +69,32 @@ def notebook_json() -> str:
                        "nbformat": 4, "nbformat_minor": 5})
 
 
-def kernel_picture(page, index: int) -> np.ndarray:
-    """The kernel's whole Agg buffer of explorer ``index`` (asked over the notebook's own kernel)."""
-    text = page.evaluate("""async (i) => {
+def in_kernel(page, expression: str) -> str:
+    """The value of ``expression`` in the notebook's kernel, as text."""
+    text = page.evaluate("""async (expression) => {
         const kernel = window.jupyterapp.shell.currentWidget.sessionContext.session.kernel;
-        const expression = `base64.b64encode(explorers[${i}].canvas.full_png()).decode()`;
-        const future = kernel.requestExecute({code: '', silent: true, user_expressions: {png: expression}});
+        const future = kernel.requestExecute({code: '', silent: true, user_expressions: {value: expression}});
         const reply = await future.done;
-        const value = reply.content.user_expressions.png;
-        return value.status === 'ok' ? value.data['text/plain'] : 'error: ' + value.evalue; }""", index)
+        const value = reply.content.user_expressions.value;
+        return value.status === 'ok' ? value.data['text/plain'] : 'error: ' + value.evalue; }""", expression)
     assert not text.startswith("error"), text
+    return text
+
+
+def kernel_picture(page, index: int) -> np.ndarray:
+    """The kernel's whole Agg buffer of explorer ``index``."""
+    text = in_kernel(page, f"picture({index})")
     return np.asarray(Image.open(io.BytesIO(base64.b64decode(text.strip("'")))).convert("RGBA"))
+
+
+def wait_settled(page, index: int, timeout: float = 30.0) -> bool:
+    """Wait until the kernel has sent and the page painted every frame of explorer ``index``."""
+    deadline = time.monotonic() + timeout
+    while in_kernel(page, f"settled({index})") != "True":
+        if time.monotonic() > deadline:
+            return False
+        page.wait_for_timeout(100)
+    return True
 
 
 def page_picture(page, index: int) -> np.ndarray:
@@ -72,6 +105,8 @@ def page_picture(page, index: int) -> np.ndarray:
 
 def assert_page_shows_kernel(page, index: int, what: str) -> None:
     assert harness.wait_picture_still(page, index, quiet_ms=400, timeout=30.0), f"{what}: never at rest"
+    assert wait_settled(page, index), f"{what}: frames still on their way after 30 s"
+    assert harness.wait_picture_still(page, index, quiet_ms=200, timeout=30.0), f"{what}: never at rest"
     kernel, shown = kernel_picture(page, index), page_picture(page, index)
     assert kernel.shape == shown.shape, (what, kernel.shape, shown.shape)
     differing = int((kernel != shown).any(axis=2).sum())

@@ -5,7 +5,6 @@ through the forward pass (values) and the backward pass (adjoints), for the book
 from __future__ import annotations
 
 import math
-import traceback
 
 import ipywidgets as W
 import numpy as np
@@ -14,7 +13,7 @@ import sympy as sp
 from widgets import autodiff as ad
 from widgets.calculus import central_difference, lambdify_array, optimal_step
 from widgets.expressions import ExpressionError, parse_expression
-from widgets.explorers.base import Explorer, ExplorerMessage
+from widgets.explorers.base import Explorer, ExplorerMessage, guarded
 from widgets.explorers.controls import wide
 from widgets.plotting.autodiff import draw_computation_graph, remove_graph, step_caption, update_computation_graph
 from widgets.plotting.style import COLORS, house_style
@@ -101,16 +100,11 @@ class AutodiffExplorer(Explorer):
         super().close()
 
     # -- the function ---------------------------------------------------------------------------
+    @guarded
     def _on_formula(self, change) -> None:
         if self._busy or not change["new"].strip():
             return
-        try:
-            accepted = self._apply_formula(change["new"])
-        except Exception as exc:  # a bug must never surface as a traceback in a lesson
-            self.last_error = traceback.format_exc()
-            self.show_message(f"内部错误，图像未更新（internal error: {type(exc).__name__}: {exc}）")
-            return
-        if accepted:
+        if self._apply_formula(change["new"]):
             self.refresh()
 
     def _apply_formula(self, f, step: int | None = None) -> bool:

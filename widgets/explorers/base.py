@@ -35,12 +35,14 @@ def guarded(handler):
     """Decorate an explorer's own control handler (a new formula, a preset) so that nothing escapes it.
 
     An ``ExplorerMessage`` is shown; any other error is recorded in ``last_error`` and shown as
-    an internal error, as ``refresh()`` does.
+    an internal error, as ``refresh()`` does. The handler holds ``FIGURE_LOCK`` throughout: it changes
+    the figure, perhaps on a thread of its own.
     """
     @functools.wraps(handler)
     def wrapper(self, *args, **kwargs):
         try:
-            return handler(self, *args, **kwargs)
+            with FIGURE_LOCK:
+                return handler(self, *args, **kwargs)
         except ExplorerMessage as message:
             self.show_message(str(message))
         except Exception as exc:  # a bug must never surface as a traceback in a lesson

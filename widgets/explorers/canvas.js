@@ -32,8 +32,11 @@ function render({ model, el }) {
   function paint() {
     paintScheduled = false;
     let painted = null;
+    let resync = false;
     while (pending.length > 0 && pending[0].pixels !== null) {
-      const { frame, pixels } = pending.shift();
+      const entry = pending.shift();
+      const { frame, pixels } = entry;
+      resync ||= entry.resync === true;
       const [width, height] = frame.size;
       if (canvas.width !== width || canvas.height !== height) {
         canvas.width = width;
@@ -44,12 +47,16 @@ function render({ model, el }) {
         const length = w * h * 4;
         if (pixels.length >= offset + length) {
           context.putImageData(new ImageData(pixels.subarray(offset, offset + length), w, h), x, y);
+        } else {
+          resync = true;
         }
         offset += length;
       }
       painted = frame.seq;
     }
-    if (painted !== null) {
+    if (resync) {
+      model.send({ type: "hello", dpr: window.devicePixelRatio || 1 }); // the whole picture again
+    } else if (painted !== null) {
       model.send({ type: "ack", seq: painted });
     }
   }
@@ -68,7 +75,13 @@ function render({ model, el }) {
     if (frame.encoding === "deflate") {
       inflate(bytes).then(
         (pixels) => { entry.pixels = pixels; schedulePaint(); },
-        () => { entry.pixels = new Uint8ClampedArray(0); schedulePaint(); },
+        (error) => {
+          // a frame that cannot be read: skip it, then ask for the whole picture again
+          console.error("explorer canvas: frame", frame.seq, "could not be inflated:", error);
+          entry.pixels = new Uint8ClampedArray(0);
+          entry.resync = true;
+          schedulePaint();
+        },
       );
     } else {
       entry.pixels = new Uint8ClampedArray(bytes); // a copy: the buffer may be a view into a larger one
