@@ -171,35 +171,32 @@ def start_lab(root: Path, workdir: Path, windowing: str | None = TEST_WINDOWING)
         target = settings / relative
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(json.dumps(values))
-    port, token = free_port(), uuid.uuid4().hex
-    command = [
-        sys.executable, "-m", "jupyterlab", "--no-browser", "--allow-root",
-        "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
-        f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
-        "--ServerApp.terminals_enabled=False",
+    return _start_server("jupyterlab", root, workdir, env, [
         "--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
         "--LabApp.extension_manager=readonly",
         "--LabApp.expose_app_in_browser=True",
+    ])
+
+
+def _start_server(module: str, root: Path, workdir: Path, env: dict, options: list[str]) -> Server:
+    """Start a Jupyter server application (``python -m module``) serving ``root`` on a free port, with a
+    token and no terminals, plus ``options``; return it once it answers."""
+    port, token = free_port(), uuid.uuid4().hex
+    command = [
+        sys.executable, "-m", module, "--no-browser", "--allow-root",
+        "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
+        f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
+        "--ServerApp.terminals_enabled=False", *options,
     ]
-    server = _start("jupyterlab", command, env, workdir, port, token, root)
+    server = _start(module, command, env, workdir, port, token, root)
     server.wait_ready("api/status")
     return server
 
 
 def start_notebook(root: Path, workdir: Path) -> Server:
     """Start ``jupyter notebook`` (Notebook 7) serving ``root`` on a free port; return it once it answers."""
-    env = isolated_env(workdir)
-    port, token = free_port(), uuid.uuid4().hex
-    command = [
-        sys.executable, "-m", "notebook", "--no-browser", "--allow-root",
-        "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
-        f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
-        "--ServerApp.terminals_enabled=False",
-        "--JupyterNotebookApp.expose_app_in_browser=True",
-    ]
-    server = _start("notebook", command, env, workdir, port, token, root)
-    server.wait_ready("api/status")
-    return server
+    return _start_server("notebook", root, workdir, isolated_env(workdir),
+                         ["--JupyterNotebookApp.expose_app_in_browser=True"])
 
 
 def start_voila(root: Path, workdir: Path) -> Server:
