@@ -49,29 +49,36 @@ def _fixed_ylim(values: np.ndarray, pad: float = 0.15) -> tuple[float, float]:
     return (float(lo - pad * span), float(hi + pad * span))
 
 
+def _with_derivative(expression: sp.Expr):
+    """Return f and f' of an expression in x as numpy functions."""
+    return lambdify_array(expression, X), lambdify_array(sp.diff(expression, X), X)
+
+
 class SecantExplorer(Explorer):
     """Fig. 5.3 made live: the secant through x0 and x0+h turns into the tangent as h -> 0 (5.3, 5.4)."""
 
-    figsize = (10.8, 4.6)   # the notebook's width: 1080 px at the house 100 dpi
-
     def __init__(self, f=None, x0: float = 1.0, h: float = 1.0, xlim=(-1.0, 3.0)):
         super().__init__()
-        f = _as_expression(f if f is not None else X ** 3 / 4 - X + 1)
-        self.expression = f
-        self.f = lambdify_array(f, X)
-        self.df = lambdify_array(sp.diff(f, X), X)
+        expression = self.add_function(("x",), f if f is not None else "x^3/4 - x + 1", placeholder="例如 x^3 - 2x")
         self.xlim = tuple(float(v) for v in xlim)
-        grid = np.linspace(*self.xlim, 400)
-        ylim = _fixed_ylim(self.f(grid))
-        self.controls["x0"] = W.FloatSlider(layout=wide(), value=x0, min=self.xlim[0], max=self.xlim[1], step=0.01,
-                                            description="x₀", continuous_update=True)
+        self.slider("x0", x0, *self.xlim, description="x₀")
         self.controls["h"] = SignedLogSlider(value=h, min_exp=-3.0, max_exp=0.5, description="h = δx")
-        self.artists = draw_secant(self.axes, self.f, self.df, x0, h if h else 1.0, self.xlim, ylim)
-        math_title(self.axes, f"f(x) = {sp.latex(f)}", f"f(x) = {f}")
-        self.slopes: dict = {}
+        self.artists = draw_secant(self.axes, *_with_derivative(expression), x0, h if h else 1.0, self.xlim)
+        self.set_function(expression, None)
         a = self.artists
         self.blit_artists = [a["secant"], a["tangent"], a["run"], a["points"], a["label_x0"], a["label_x1"]]
         self._connect()
+
+    def set_function(self, expression: sp.Expr, preset) -> None:
+        f, df = _with_derivative(expression)
+        grid = np.linspace(*self.xlim, 400)
+        values = f(grid)
+        if not np.any(np.isfinite(values)):
+            raise ExplorerMessage("这个函数在当前视图内处处没有定义（f is undefined on the whole view）")
+        self.f, self.df = f, df
+        self.artists["curve"].set_data(grid, np.where(np.isfinite(values), values, np.nan))
+        self.axes.set_ylim(*_fixed_ylim(values))
+        math_title(self.axes, f"f(x) = {sp.latex(expression)}", f"f(x) = {expression}")
 
     def update(self) -> None:
         x0, h = float(self.controls["x0"].value), float(self.controls["h"].value)
@@ -83,11 +90,16 @@ class SecantExplorer(Explorer):
             raise ExplorerMessage("h 太小：在 float64 中 x₀+h == x₀（h is below the rounding unit of x₀）")
         if not np.isfinite(self.f(x0)) or not np.isfinite(self.f(x0 + h)):
             raise ExplorerMessage("f 在 x₀ 或 x₀+h 处没有定义（f is undefined there）")
-        self.slopes = update_secant(self.artists, self.f, self.df, x0, h, self.xlim)
-        secant, tangent = self.slopes["secant_slope"], self.slopes["tangent_slope"]
+        self.values = update_secant(self.artists, self.f, self.df, x0, h, self.xlim)
+        secant, tangent = self.values["secant_slope"], self.values["tangent_slope"]
         self.readout.value = (f"割线斜率 secant slope $\\frac{{\\delta y}}{{\\delta x}} = {secant:.6g}$ &nbsp;&nbsp; "
                               f"切线斜率 tangent slope $f'(x_0) = {tangent:.6g}$ &nbsp;&nbsp; "
                               f"差 difference $= {secant - tangent:.3g}$")
+
+    @property
+    def slopes(self) -> dict:
+        """The slopes of the current picture (``values``)."""
+        return self.values
 
 
 #: Taylor explorer presets: label -> (formula, default x0, x-range, y-range, x0-range).
