@@ -201,7 +201,7 @@ class Explorer:
         ``controls["formula"]`` whose text is parsed safely in ``variables``. ``f`` (a string or a sympy
         expression) overrides the preset; then the menu reads 「自定义」. When either changes, the base
         calls the subclass's ``set_function(expression, preset)``, moves the sliders the preset names,
-        lays out, and redraws. A bad ``f`` raises ``ValueError`` here, before anything is drawn.
+        lays out, and redraws. A bad ``f`` raises ``ValueError`` here (and the explorer is closed).
         """
         self.variables = tuple(variables)
         self.presets = dict(presets or {})
@@ -210,7 +210,11 @@ class Explorer:
                 preset = next(iter(self.presets))
             if preset not in self.presets:
                 raise ValueError(f"unknown preset {preset!r}; choose from {list(self.presets)}")
-        expression = as_expression(f if f is not None else self.presets[preset].formula, self.variables)
+        try:
+            expression = as_expression(f if f is not None else self.presets[preset].formula, self.variables)
+        except (ValueError, TypeError):
+            self.close()   # an unusable f given in code is an error; the figure made so far is let go
+            raise
         label = description or f"f({', '.join(self.variables)}) ="
         if self.presets:
             options = [(p.label, key) for key, p in self.presets.items()]
