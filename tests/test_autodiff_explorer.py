@@ -331,7 +331,7 @@ def test_reset_brings_back_example_5_14(explorer):
     explorer.set_values(x=0.5, step=3)
     explorer.controls["formula"].value = "x sin(x) + 2/x"
     explorer.set_values(x=-1.25, step=7)
-    assert _picture(explorer)[:5] != first[:5] and explorer.controls["step"].max == 10
+    assert explorer.controls["step"].max == explorer.play.max == 10
     explorer.reset_button.click()
     assert explorer.message == "" and explorer.last_error is None
     now = _picture(explorer)
