@@ -2,6 +2,7 @@
 
 import gc
 import math
+import warnings
 import weakref
 
 import numpy as np
@@ -185,6 +186,19 @@ def test_the_view_of_a_typed_formula_does_not_depend_on_the_preset_before(explor
     assert views[0] == views[1]
     # y fitted to x^3 - 2x between -4 and 4, where it runs from -56 to 56
     assert views[0][0] == (-4.0, 4.0) and views[0][1][0] < -40 and views[0][1][1] > 40
+
+
+@pytest.mark.parametrize("formula", ["2", "1e20", "1e20 + x", "1e300 x"])
+def test_a_constant_or_huge_typed_formula_gets_finite_distinct_y_limits(explorers, formula):
+    e = explorers(taylor_explorer)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")   # matplotlib warns when it has to widen equal limits itself
+        e.controls["formula"].value = formula
+        e.controls["n"].value = 3
+    assert e.message == "" and e.last_error is None
+    lo, hi = e.axes.get_ylim()
+    assert np.isfinite([lo, hi]).all() and lo < hi
+    assert lo <= float(e.values["f_x0"]) <= hi
 
 
 def _picture(e):

@@ -29,14 +29,14 @@ def robust_ylim(values, pad: float = 0.15) -> tuple[float, float]:
     """Return y-limits that show the bulk of ``values`` (the 2nd to 98th percentile, so robust to poles),
     never NaN or inf."""
     values = np.asarray(values, dtype=np.float64)
-    finite = values[np.isfinite(values)]
+    finite = np.clip(values[np.isfinite(values)], -1e300, 1e300)   # room for the padding
     if finite.size == 0:
         return (-1.0, 1.0)
-    lo, hi = np.percentile(finite, [2, 98])
-    if hi - lo < 1e-9:
-        lo, hi = lo - 1.0, hi + 1.0
+    lo, hi = (float(v) for v in np.percentile(finite, [2, 98]))
+    if hi - lo <= 1e-9 * max(1.0, abs(lo), abs(hi)):   # (nearly) constant: a band around it
+        lo, hi = lo - max(1.0, abs(lo) / 2), hi + max(1.0, abs(hi) / 2)
     span = hi - lo
-    return (float(lo - pad * span), float(hi + pad * span))
+    return (lo - pad * span, hi + pad * span)
 
 
 def math_title(ax: Axes, latex: str, fallback: str) -> None:
