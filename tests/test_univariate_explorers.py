@@ -305,6 +305,14 @@ def test_difference_error_reset_brings_back_the_first_picture(explorers):
     _assert_same_picture(_picture(e), first)
 
 
+@pytest.mark.parametrize("factory", [taylor_explorer, difference_error_explorer])
+def test_a_first_function_it_cannot_draw_raises_and_leaves_nothing_open(factory):
+    figures, canvases = live_figures(), len(transport.OPEN)
+    with pytest.raises(ValueError, match="f is"):
+        factory("log(-1 - x^2)")
+    assert live_figures() == figures and len(transport.OPEN) == canvases
+
+
 def test_500_control_changes_create_no_figure(explorers):
     e1, e2, e3 = explorers(secant_explorer), explorers(taylor_explorer), explorers(difference_error_explorer)
     figures, canvases = live_figures(), len(transport.OPEN)

@@ -106,7 +106,11 @@ class TaylorExplorer(Explorer):
         self.controls["n"] = W.IntSlider(layout=wide(), value=n, min=0, max=20, description="n")
         self.slider("x0", first.values["x0"] if x0 is None else x0, *first.ranges["x0"], step=0.05, description="x₀")
         self.artists = draw_taylor(self.axes, np.array([]), np.array([]), first.view["xlim"], first.view["ylim"])
-        self.set_function(expression, self.preset)
+        try:
+            self.set_function(expression, self.preset)
+        except ExplorerMessage as message:
+            self.close()  # do not leave a figure behind
+            raise ValueError(str(message)) from None
         a = self.artists
         self.blit_artists = [a["error"], a["curve"], a["taylor"], a["point"]]
         self._connect()
@@ -162,7 +166,11 @@ class DifferenceErrorExplorer(Explorer):
         self.controls["h"] = W.FloatLogSlider(layout=wide(), value=h, base=10, min=-16, max=0, step=0.1, description="h",
                                               readout_format=".1e")
         self.artists = draw_difference_error(self.axes, self.hs)
-        self.set_function(expression, None)
+        try:
+            self.set_function(expression, None)
+        except ExplorerMessage as message:
+            self.close()  # do not leave a figure behind
+            raise ValueError(str(message)) from None
         a = self.artists
         self.blit_artists = [a["forward"], a["central"], a["current"], a["marks"]]
         self._connect()
