@@ -32,7 +32,9 @@ FACTORIES = _factories()
 
 #: Variables of every typed-formula box, by explorer and control name.
 TEXT_VARIABLES = {
+    ("secant_explorer", "formula"): ("x",),
     ("taylor_explorer", "formula"): ("x",),
+    ("difference_error_explorer", "formula"): ("x",),
     ("autodiff_explorer", "formula"): ("x",),
     ("gradient_explorer", "formula"): ("x", "y"),
     ("hessian_explorer", "formula"): ("x", "y"),

@@ -304,3 +304,40 @@ def test_the_step_caption_stays_clear_of_the_graph(explorer):
     assert explorer.figure.bbox.contains(caption.x0, caption.y0) and explorer.figure.bbox.contains(caption.x1, caption.y1)
     boxes = [node.get_window_extent(renderer) for node in explorer.artists["nodes"]]
     assert not [b for b in boxes if b.overlaps(caption)]
+
+
+# -- the numbers of the picture, and the reset button ----------------------------------------------------
+def test_the_state_names_the_step_and_holds_the_four_derivatives(explorer):
+    explorer.controls["step"].value = 3          # forward pass: b = exp(a) is being evaluated
+    state = explorer.state()
+    assert (state["phase"], state["node"], state["step"], state["x"]) == ("forward", "b", 3, 1.0)
+    assert state["f_x"] == pytest.approx(math.sqrt(1 + math.e) + math.cos(1 + math.e), rel=1e-12)
+    _, dfdx = example_5_14(1.0)["x"]
+    for method in ("reverse", "forward", "symbolic"):
+        assert state[method] == pytest.approx(dfdx, rel=1e-12)
+    explorer.controls["step"].value = 0
+    assert (explorer.state()["phase"], explorer.state()["node"]) == ("start", None)
+
+
+def _picture(e):
+    controls = {k: (c.value, getattr(c, "min", None), getattr(c, "max", None)) for k, c in e.controls.items()}
+    texts = [node.get_text() for node in e.artists["nodes"]] + [e.step_text.get_text()]
+    e.canvas.request(full=True)
+    return controls, e.expression, texts, dict(e.values), e.play.max, e.canvas.pixels().copy()
+
+
+def test_reset_brings_back_example_5_14(explorer):
+    first = _picture(explorer)
+    explorer.set_values(x=0.5, step=3)
+    explorer.controls["formula"].value = "x sin(x) + 2/x"
+    explorer.set_values(x=-1.25, step=7)
+    assert explorer.controls["step"].max == explorer.play.max == 10
+    explorer.reset_button.click()
+    assert explorer.message == "" and explorer.last_error is None
+    now = _picture(explorer)
+    assert now[:5] == first[:5]
+    np.testing.assert_array_equal(now[5], first[5])
+    assert explorer.controls["formula"].value == EXAMPLE_5_14 and explorer.controls["step"].max == 14
+    explorer.controls["step"].value = 2          # a reset from the same function: only the controls move back
+    explorer.reset()
+    assert _picture(explorer)[:5] == first[:5]

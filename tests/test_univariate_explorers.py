@@ -2,6 +2,7 @@
 
 import gc
 import math
+import warnings
 import weakref
 
 import numpy as np
@@ -18,6 +19,7 @@ from widgets.explorers import (
     secant_explorer,
     taylor_explorer,
 )
+from widgets.explorers.base import CUSTOM, CUSTOM_LABEL
 from widgets.explorers.univariate import TAYLOR_PRESETS
 
 x = sp.Symbol("x", real=True)
@@ -117,11 +119,12 @@ def test_taylor_axes_stay_fixed_while_n_and_x0_move(explorers):
 
 def test_taylor_presets_and_their_x0_ranges(explorers):
     e = explorers(taylor_explorer)
-    for name, (formula, x0, xlim, ylim, x0_range) in TAYLOR_PRESETS.items():
+    for name, preset in TAYLOR_PRESETS.items():
         e.controls["function"].value = name
-        assert e.controls["x0"].value == x0
-        assert (e.controls["x0"].min, e.controls["x0"].max) == x0_range
-        assert e.axes.get_xlim() == pytest.approx(xlim)
+        assert e.controls["x0"].value == preset.values["x0"]
+        assert (e.controls["x0"].min, e.controls["x0"].max) == preset.ranges["x0"]
+        assert e.axes.get_xlim() == pytest.approx(preset.view["xlim"])
+        assert e.axes.get_ylim() == pytest.approx(preset.view["ylim"])
         assert e.message == ""
 
 
@@ -161,6 +164,84 @@ def test_taylor_explains_points_outside_the_domain_and_overflow(explorers):
     assert np.all(np.isfinite(e.axes.get_ylim()))
 
 
+def test_a_typed_formula_switches_the_taylor_menu_to_custom(explorers):
+    e = explorers(taylor_explorer, preset="x⁴")
+    e.controls["formula"].value = "exp(-x^2)"
+    menu = e.controls["function"]
+    assert menu.value == CUSTOM and dict(menu.options)[CUSTOM_LABEL] == CUSTOM, "not the label of x⁴ any more"
+    assert e.expression == sp.exp(-x ** 2)
+    assert e.axes.get_title() == "$f(x) = e^{- x^{2}}$"
+    assert e.controls["x0"].value == 1.0, "a typed formula keeps x0 where it was"
+    e.controls["function"].value = "eˣ"   # a preset again: its function, and the formula box is emptied
+    assert e.expression == sp.exp(x) and e.controls["formula"].value == ""
+    assert e.controls["x0"].value == 0.0
+
+
+def test_the_view_of_a_typed_formula_does_not_depend_on_the_preset_before(explorers):
+    views = []
+    for preset in ("x⁴", "log(1+x)"):
+        e = explorers(taylor_explorer, preset=preset)
+        e.controls["formula"].value = "x^3 - 2x"
+        views.append((e.axes.get_xlim(), e.axes.get_ylim(), e.controls["x0"].min, e.controls["x0"].max))
+    assert views[0] == views[1]
+    # y fitted to x^3 - 2x between -4 and 4, where it runs from -56 to 56
+    assert views[0][0] == (-4.0, 4.0) and views[0][1][0] < -40 and views[0][1][1] > 40
+
+
+@pytest.mark.parametrize("formula", ["2", "1e20", "1e20 + x", "1e300 x"])
+def test_a_constant_or_huge_typed_formula_gets_finite_distinct_y_limits(explorers, formula):
+    e = explorers(taylor_explorer)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")   # matplotlib warns when it has to widen equal limits itself
+        e.controls["formula"].value = formula
+        e.controls["n"].value = 3
+    assert e.message == "" and e.last_error is None
+    lo, hi = e.axes.get_ylim()
+    assert np.isfinite([lo, hi]).all() and lo < hi
+    assert lo <= float(e.values["f_x0"]) <= hi
+
+
+def _picture(e):
+    """What a reset must bring back: every control's value and range, the function, the view, the numbers
+    and the pixels of a full paint."""
+    controls = {k: (c.value, getattr(c, "min", None), getattr(c, "max", None)) for k, c in e.controls.items()}
+    view = (e.axes.get_xlim(), e.axes.get_ylim(), e.axes.get_title())
+    return controls, e.expression, view, dict(e.values), full_redraw(e)
+
+
+def _assert_same_picture(now, first):
+    assert now[:3] == first[:3]
+    assert now[3] == pytest.approx(first[3], nan_ok=True)
+    np.testing.assert_array_equal(now[4], first[4])
+
+
+@pytest.mark.parametrize("kwargs", [{}, {"preset": "log(1+x)", "n": 2}, {"f": "x^3 - 2x", "x0": 0.5}])
+def test_taylor_reset_brings_back_the_first_picture(explorers, kwargs):
+    e = explorers(taylor_explorer, **kwargs)
+    first = _picture(e)
+    e.set_values(n=9, x0=-0.35)
+    e.controls["function"].value = "eˣ"
+    e.controls["x0"].value = 1.5
+    e.controls["formula"].value = "sin(2x) + x/3"
+    e.controls["n"].value = 4
+    assert _picture(e)[:4] != first[:4]
+    e.reset_button.click()
+    assert e.message == "" and e.last_error is None
+    _assert_same_picture(_picture(e), first)
+    e.controls["function"].value = "x⁴"          # a reset from a preset
+    e.reset()
+    _assert_same_picture(_picture(e), first)
+
+
+def test_the_taylor_state_has_the_numbers_of_the_picture(explorers):
+    e = explorers(taylor_explorer, preset="x⁴", n=2)   # f = x^4 at x0 = 1: T_2 = 1 + 4(x-1) + 6(x-1)^2
+    state = e.state()
+    assert state["n"] == 2 and state["x0"] == 1.0 and state["order"] == 2 and state["f_x0"] == 1.0
+    np.testing.assert_allclose(state["coefficients"], [1, 4, 6], atol=1e-12)
+    xs = np.linspace(-2.0, 3.0, 600)   # the view of x⁴
+    assert state["max_error"] == pytest.approx(np.max(np.abs(xs ** 4 - (1 + 4 * (xs - 1) + 6 * (xs - 1) ** 2))))
+
+
 def test_difference_error_explorer_plots_the_true_errors(explorers):
     e = explorers(difference_error_explorer)  # f = sin at x0 = 1
     hs, forward = e.artists["forward"].get_data()
@@ -173,6 +254,63 @@ def test_difference_error_explorer_plots_the_true_errors(explorers):
     e.controls["h"].value = 1e-5
     assert e.errors["central"] < e.errors["forward"]
     assert e.artists["current"].get_xdata()[0] == pytest.approx(1e-5)
+
+
+def test_difference_error_explorer_takes_a_typed_formula(explorers):
+    e = explorers(difference_error_explorer, x0=0.5)
+    assert e.controls["formula"].value == "sin(x)"
+    e.controls["formula"].value = "exp(x)"
+    assert e.message == "" and e.expression == sp.exp(x)
+    hs, forward = e.artists["forward"].get_data()
+    _, central = e.artists["central"].get_data()
+    floor = np.finfo(float).eps * 1e-3
+    exact = np.exp(0.5)
+    np.testing.assert_allclose(forward, np.maximum(np.abs((np.exp(0.5 + hs) - exact) / hs - exact), floor), rtol=1e-12)
+    np.testing.assert_allclose(central, np.maximum(np.abs((np.exp(0.5 + hs) - np.exp(0.5 - hs)) / (2 * hs) - exact),
+                                                   floor), rtol=1e-12)
+    assert e.values["derivative"] == pytest.approx(exact)
+    assert e.axes.get_title() == "$f(x) = e^{x}$"
+
+
+@pytest.mark.parametrize("text, fragment", [("x^^2", "语法错误"), ("log(-1 - x^2)", "不可导"), ("foo(x)", "不支持的函数")])
+def test_difference_error_explorer_refuses_a_bad_formula_keeping_the_picture(explorers, text, fragment):
+    e = explorers(difference_error_explorer)
+    before = e.canvas.pixels().copy(), e.artists["forward"].get_data()[1].copy()
+    e.controls["formula"].value = text
+    assert fragment in e.message and e.last_error is None
+    assert e.expression == sp.sin(x)
+    np.testing.assert_array_equal(e.artists["forward"].get_data()[1], before[1])
+    np.testing.assert_array_equal(e.canvas.pixels(), before[0])
+
+
+def test_the_best_steps_sit_near_the_roots_of_eps(explorers):
+    e = explorers(difference_error_explorer)   # f = sin at x0 = 1: f, f'' and f''' are all of size 1
+    eps = np.finfo(float).eps
+    state = e.state()
+    assert eps ** 0.5 / 10 < state["best_forward_h"] < eps ** 0.5 * 10
+    assert eps ** (1 / 3) / 10 < state["best_central_h"] < eps ** (1 / 3) * 10
+    forward = abs((np.sin(1 + 1e-3) - np.sin(1)) / 1e-3 - np.cos(1))   # at h = 1e-3
+    assert state["forward_error"] == e.errors["forward"] == pytest.approx(forward, rel=1e-6)
+
+
+def test_difference_error_reset_brings_back_the_first_picture(explorers):
+    e = explorers(difference_error_explorer)
+    first = _picture(e)
+    e.set_values(x0=-2.2, h=1e-11)
+    e.controls["formula"].value = "x^3 - 2x"
+    e.controls["h"].value = 1e-2
+    assert _picture(e)[:4] != first[:4]
+    e.reset_button.click()
+    assert e.message == "" and e.last_error is None
+    _assert_same_picture(_picture(e), first)
+
+
+@pytest.mark.parametrize("factory", [taylor_explorer, difference_error_explorer])
+def test_a_first_function_it_cannot_draw_raises_and_leaves_nothing_open(factory):
+    figures, canvases = live_figures(), len(transport.OPEN)
+    with pytest.raises(ValueError, match="f is"):
+        factory("log(-1 - x^2)")
+    assert live_figures() == figures and len(transport.OPEN) == canvases
 
 
 def test_500_control_changes_create_no_figure(explorers):

@@ -4,17 +4,16 @@ through the forward pass (values) and the backward pass (adjoints), for the book
 
 from __future__ import annotations
 
+import contextlib
 import math
 
 import ipywidgets as W
-import numpy as np
 import sympy as sp
 
 from widgets.math import autodiff as ad
 from widgets.math.numeric import lambdify_array
 from widgets.math.univariate import central_difference, optimal_step
-from widgets.math.expressions import ExpressionError, parse_expression
-from widgets.explorers.base import Explorer, ExplorerMessage, guarded
+from widgets.explorers.base import Explorer, ExplorerMessage
 from widgets.explorers.controls import wide
 from widgets.plotting.autodiff import draw_computation_graph, remove_graph, step_caption, update_computation_graph
 from widgets.plotting.style import COLORS, house_style
@@ -27,18 +26,6 @@ EXAMPLE_5_14 = "sqrt(x^2 + exp(x^2)) + cos(x^2 + exp(x^2))"
 MAX_NODES = 24
 #: Points tried to find the graph's shape when f is undefined at the current x.
 _PROBES = (1.0, 0.5, 2.0, 1.5, 0.25, 3.0)
-
-
-def _as_expression(f) -> sp.Expr:
-    """Accept a formula string (parsed safely) or a sympy expression in one variable, returned in x."""
-    if isinstance(f, str):
-        return parse_expression(f, ("x",))
-    if not isinstance(f, sp.Basic):
-        raise TypeError("f must be a sympy expression or a formula string")
-    free = list(f.free_symbols)
-    if len(free) > 1:
-        raise ValueError(f"f must have one variable, got {free}")
-    return f.subs(free[0], X) if free else f
 
 
 def _graph_at(expression: sp.Expr, x: float) -> ad.Trace:
@@ -62,33 +49,32 @@ class AutodiffExplorer(Explorer):
     figsize = (10.8, 3.8)
 
     def __init__(self, f=None, x: float = 1.0, step: int | None = None, xlim=(-2.0, 2.0)):
-        super().__init__(figsize=self.figsize)
-        text = EXAMPLE_5_14 if f is None else (f if isinstance(f, str) else str(f))
-        self.controls["formula"] = W.Text(value=text, description="f(x) =", continuous_update=False,
-                                          placeholder="例如 x sin(x) + exp(-x^2)", layout=W.Layout(width="34em"))
-        self.controls["x"] = W.FloatSlider(layout=wide(), value=x, min=xlim[0], max=xlim[1], step=0.01, description="x",
-                                           readout_format=".2f")
-        self.controls["step"] = W.IntSlider(layout=wide(), value=0, min=0, max=1, description="step")
+        super().__init__()
         self.play: W.Play | None = None
         self.artists: dict | None = None
-        self.expression: sp.Expr | None = None
         self.trace: ad.Trace | None = None
-        self.results: dict[str, float] = {}
-        # Which step of which pass the picture shows, inside the figure (the stored picture has no readout).
-        with house_style():   # the font list with the CJK fallback is fixed when the text is made
-            self.step_text = self.axes.text(0.0, 1.0, "", transform=self.axes.transAxes, ha="left", va="top",
-                                            fontsize=12, color=COLORS["point"])
-        if not self._apply_formula(f if f is not None else EXAMPLE_5_14, step=step):
-            message = self.message
+        try:
+            expression = self.add_function(("x",), EXAMPLE_5_14 if f is None else f,
+                                           placeholder="例如 x sin(x) + exp(-x^2)")
+            self.controls["formula"].layout.width = "34em"
+            self.slider("x", x, *xlim, readout_format=".2f")
+            self.controls["step"] = W.IntSlider(layout=wide(), value=0, min=0, max=1, description="step")
+            # Which step of which pass the picture shows, inside the figure (the stored picture has no readout).
+            with house_style():   # the font list with the CJK fallback is fixed when the text is made
+                self.step_text = self.axes.text(0.0, 1.0, "", transform=self.axes.transAxes, ha="left", va="top",
+                                                fontsize=12, color=COLORS["point"])
+            self.set_function(expression, None)
+        except (ExplorerMessage, ValueError, TypeError) as error:
             self.close()  # do not leave a figure behind
-            raise ValueError(message)
+            raise ValueError(str(error)) from None
+        if step is not None:
+            self.controls["step"].value = step   # the slider keeps it within 0 ... 2N
         # A play button walks the steps in the browser. The slider is the link's source, so the
         # link starts from the slider's value; the button's max always changes before the slider's value.
         step_slider = self.controls["step"]
         self.play = W.Play(min=0, max=step_slider.max, value=step_slider.value, interval=900, description="play")
         W.jslink((step_slider, "value"), (self.play, "value"))
-        self.controls["formula"].observe(self._on_formula, names="value")
-        self._connect(skip=("formula",))
+        self._connect()
 
     def layout_controls(self) -> W.Widget:
         c = self.controls
@@ -100,42 +86,23 @@ class AutodiffExplorer(Explorer):
             self.play.close()
         super().close()
 
-    # -- the function ---------------------------------------------------------------------------
-    @guarded
-    def _on_formula(self, change) -> None:
-        if self._busy or not change["new"].strip():
-            return
-        if self._apply_formula(change["new"]):
-            self.refresh()
-
-    def _apply_formula(self, f, step: int | None = None) -> bool:
-        """Parse f and redraw its graph; on failure show the message, keep the last graph, return False."""
-        try:
-            expression = _as_expression(f)
-        except (ExpressionError, ValueError, TypeError) as error:
-            self.show_message(str(error))
-            return False
+    def set_function(self, expression: sp.Expr, preset) -> None:
+        """Draw the graph of ``expression``, showing its last step; refuse a function it cannot draw."""
         if X not in expression.free_symbols:
-            self.show_message("公式必须含有 x（the formula must depend on x）")
-            return False
+            raise ExplorerMessage("公式必须含有 x（the formula must depend on x）")
         shape = None
-        for probe in (float(self.controls["x"].value), *_PROBES):
-            try:
-                shape = _graph_at(expression, probe)
-                break
-            except ExplorerMessage:
-                continue
-            except ad.UnsupportedExpression as error:
-                self.show_message(str(error))
-                return False
+        try:
+            for probe in (float(self.controls["x"].value), *_PROBES):   # the graph's shape, where f is defined
+                with contextlib.suppress(ExplorerMessage):
+                    shape = _graph_at(expression, probe)
+                    break
+        except ad.UnsupportedExpression as error:
+            raise ExplorerMessage(str(error)) from None
         if shape is None:
-            self.show_message("找不到 f 有定义的点（f is undefined at every point tried）")
-            return False
+            raise ExplorerMessage("找不到 f 有定义的点（f is undefined at every point tried）")
         if len(shape) > MAX_NODES:
-            self.show_message(f"计算图太大：{len(shape)} 个节点，最多 {MAX_NODES} 个"
-                              f"（the graph has {len(shape)} nodes, at most {MAX_NODES}）")
-            return False
-        self.expression = expression
+            raise ExplorerMessage(f"计算图太大：{len(shape)} 个节点，最多 {MAX_NODES} 个"
+                                  f"（the graph has {len(shape)} nodes, at most {MAX_NODES}）")
         self._f = lambdify_array(expression, X)
         self._df = lambdify_array(sp.diff(expression, X), X)
         if self.artists is not None:
@@ -144,17 +111,9 @@ class AutodiffExplorer(Explorer):
         # repainted on every move, from text rasters drawn once (cached=True); the background is empty.
         self.artists = draw_computation_graph(self.axes, shape, step=0, cached=True)
         self.blit_artists = [*self.artists["nodes"], *self.artists["edges"].values(), self.step_text]
-        last = shape.steps
-        self._busy = True
-        try:
-            if self.play is not None:
-                self.play.max = last
-            slider = self.controls["step"]
-            slider.max = max(last, slider.min + 1)
-            slider.value = last if step is None else int(np.clip(step, 0, last))
-        finally:
-            self._busy = False
-        return True
+        if self.play is not None:
+            self.play.max = shape.steps
+        self.move_slider("step", shape.steps, 0, max(shape.steps, 1))
 
     # -- the picture ----------------------------------------------------------------------------
     def update(self) -> None:
@@ -167,13 +126,15 @@ class AutodiffExplorer(Explorer):
         self.step_text.set_text(step_caption(trace, step))
         forward = ad.evaluate_expression(self.expression, {X: ad.Dual(x, 1.0)})
         h = optimal_step("central") * max(1.0, abs(x))
-        self.results = {
+        current = state["current"]
+        self.values = {
+            "f_x": trace.value, "phase": state["phase"], "node": None if current is None else trace.rows[current].name,
             "reverse": trace.derivative,
             "forward": forward.dot if isinstance(forward, ad.Dual) else 0.0,
             "symbolic": float(self._df(x)),
             "finite_difference": float(central_difference(self._f, x, h)),
         }
-        r = self.results
+        r = self.values
         phase = {"start": "开始 start", "forward": "前向传播 forward pass",
                  "backward": "反向传播 backward pass"}[state["phase"]]
         self.readout.value = (
@@ -181,6 +142,11 @@ class AutodiffExplorer(Explorer):
             f"$f({x:g}) = {trace.value:.10g}$; &nbsp; $\\frac{{df}}{{dx}}$: "
             f"反向模式 reverse $= {r['reverse']:.10g}$, 前向模式（对偶数）forward (dual) $= {r['forward']:.10g}$, "
             f"符号 symbolic $= {r['symbolic']:.10g}$, 中心差分 central difference $= {r['finite_difference']:.10g}$")
+
+    @property
+    def results(self) -> dict[str, float]:
+        """df/dx at x by the four methods: reverse and forward mode, symbolic, central difference."""
+        return {k: self.values[k] for k in ("reverse", "forward", "symbolic", "finite_difference") if k in self.values}
 
 
 def autodiff_explorer(f=None, x: float = 1.0, step: int | None = None, **kwargs) -> AutodiffExplorer:

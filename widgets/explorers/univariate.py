@@ -10,14 +10,14 @@ import sympy as sp
 
 from widgets.math.numeric import lambdify_array
 from widgets.math.univariate import EPS, TaylorModel, central_difference, difference_quotient, taylor_polynomial_values
-from widgets.math.expressions import ExpressionError, parse_expression
-from widgets.explorers.base import Explorer, ExplorerMessage, guarded
+from widgets.explorers.base import Explorer, ExplorerMessage, Preset
 from widgets.explorers.controls import SignedLogSlider, wide
 from widgets.plotting.univariate import (
     draw_difference_error,
     draw_secant,
     draw_taylor,
     math_title,
+    robust_ylim,
     update_difference_error,
     update_secant,
     update_taylor,
@@ -26,33 +26,19 @@ from widgets.plotting.univariate import (
 X = sp.Symbol("x", real=True)
 
 
-def _as_expression(f) -> sp.Expr:
-    """Accept a sympy expression in one variable or a formula string (parsed safely)."""
-    if isinstance(f, str):
-        return parse_expression(f, ("x",))
-    if not isinstance(f, sp.Basic):
-        raise TypeError("f must be a sympy expression or a formula string")
-    free = list(f.free_symbols)
-    if len(free) > 1:
-        raise ValueError(f"f must have one variable, got {free}")
-    return f.subs(free[0], X) if free else f + 0 * X
-
-
-def _fixed_ylim(values: np.ndarray, pad: float = 0.15) -> tuple[float, float]:
-    """Return y-limits that show the bulk of ``values`` (robust to poles), never NaN or inf."""
-    finite = values[np.isfinite(values)]
-    if finite.size == 0:
-        return (-1.0, 1.0)
-    lo, hi = np.percentile(finite, [2, 98])
-    if hi - lo < 1e-9:
-        lo, hi = lo - 1.0, hi + 1.0
-    span = hi - lo
-    return (float(lo - pad * span), float(hi + pad * span))
-
-
 def _with_derivative(expression: sp.Expr):
     """Return f and f' of an expression in x as numpy functions."""
     return lambdify_array(expression, X), lambdify_array(sp.diff(expression, X), X)
+
+
+def _first_function(explorer: Explorer, expression: sp.Expr, preset) -> None:
+    """Show an explorer's first function; one it cannot draw closes the explorer, so that no figure is
+    left behind, and raises ValueError with the explorer's message."""
+    try:
+        explorer.set_function(expression, preset)
+    except ExplorerMessage as message:
+        explorer.close()
+        raise ValueError(str(message)) from None
 
 
 class SecantExplorer(Explorer):
@@ -78,7 +64,7 @@ class SecantExplorer(Explorer):
             raise ExplorerMessage("这个函数在当前视图内处处没有定义（f is undefined on the whole view）")
         self.f, self.df = f, df
         self.artists["curve"].set_data(grid, np.where(np.isfinite(values), values, np.nan))
-        self.axes.set_ylim(*_fixed_ylim(values))
+        self.axes.set_ylim(*robust_ylim(values))
         math_title(self.axes, f"f(x) = {sp.latex(expression)}", f"f(x) = {expression}")
 
     def update(self) -> None:
@@ -103,99 +89,54 @@ class SecantExplorer(Explorer):
         return self.values
 
 
-#: Taylor explorer presets: label -> (formula, default x0, x-range, y-range, x0-range).
-TAYLOR_PRESETS: dict[str, tuple] = {
-    "sin x + cos x": ("sin(x) + cos(x)", 0.0, (-4.0, 4.0), (-3.0, 3.0), (-3.0, 3.0)),
-    "x⁴": ("x^4", 1.0, (-2.0, 3.0), (-3.0, 20.0), (-1.5, 2.5)),
-    "eˣ": ("exp(x)", 0.0, (-4.0, 3.0), (-2.0, 12.0), (-3.0, 2.0)),
-    "log(1+x)": ("log(1+x)", 0.0, (-0.99, 3.0), (-4.0, 2.5), (-0.8, 2.5)),
-    "1/(1−x)": ("1/(1-x)", 0.0, (-3.0, 3.0), (-6.0, 6.0), (-2.5, 2.5)),
+#: The Taylor explorer's presets: the function, where x₀ starts and how far it may move, and the view.
+TAYLOR_PRESETS: dict[str, Preset] = {
+    "sin x + cos x": Preset("sin x + cos x", "sin(x) + cos(x)", values={"x0": 0.0}, ranges={"x0": (-3.0, 3.0)},
+                            view={"xlim": (-4.0, 4.0), "ylim": (-3.0, 3.0)}),
+    "x⁴": Preset("x⁴", "x^4", values={"x0": 1.0}, ranges={"x0": (-1.5, 2.5)},
+                 view={"xlim": (-2.0, 3.0), "ylim": (-3.0, 20.0)}),
+    "eˣ": Preset("eˣ", "exp(x)", values={"x0": 0.0}, ranges={"x0": (-3.0, 2.0)},
+                 view={"xlim": (-4.0, 3.0), "ylim": (-2.0, 12.0)}),
+    "log(1+x)": Preset("log(1+x)", "log(1+x)", values={"x0": 0.0}, ranges={"x0": (-0.8, 2.5)},
+                       view={"xlim": (-0.99, 3.0), "ylim": (-4.0, 2.5)}),
+    "1/(1−x)": Preset("1/(1−x)", "1/(1-x)", values={"x0": 0.0}, ranges={"x0": (-2.5, 2.5)},
+                      view={"xlim": (-3.0, 3.0), "ylim": (-6.0, 6.0)}),
 }
 
 
 class TaylorExplorer(Explorer):
     """Fig. 5.4 made live: f against its Taylor polynomial T_n at x0 (5.7), with the error region shaded."""
 
-    figsize = (10.8, 4.6)   # the notebook's width: 1080 px at the house 100 dpi
+    #: The view of a typed formula (y fitted to it) and the range of x₀ there.
+    custom_xlim, custom_x0_range = (-4.0, 4.0), (-3.0, 3.0)
 
     def __init__(self, f=None, x0: float | None = None, n: int = 5, preset: str = "sin x + cos x"):
         super().__init__()
-        if preset not in TAYLOR_PRESETS:
-            raise ValueError(f"unknown preset {preset!r}; choose from {list(TAYLOR_PRESETS)}")
-        formula, default_x0, xlim, ylim, x0_range = TAYLOR_PRESETS[preset]
-        self.controls["function"] = W.Dropdown(options=list(TAYLOR_PRESETS), value=preset, description="f(x)")
-        self.controls["formula"] = W.Text(value="" if f is None else str(f), description="公式",
-                                          placeholder="例如 x^3 - 2x 或 exp(-x^2)", continuous_update=False)
-        self.controls["n"] = W.IntSlider(layout=wide(), value=n, min=0, max=20, description="n", continuous_update=True)
-        self.controls["x0"] = W.FloatSlider(layout=wide(), value=default_x0 if x0 is None else x0, min=x0_range[0],
-                                            max=x0_range[1], step=0.05, description="x₀")
-        self.x = np.linspace(*xlim, 600)
-        self.model = TaylorModel(parse_expression(formula))
-        self.artists = draw_taylor(self.axes, self.x, self.model(self.x), xlim, ylim)
-        self._set_view(xlim, ylim)
-        for name in ("function", "formula"):
-            self.controls[name].observe(self._on_function, names="value")
-        if f is not None:
-            self._apply_formula(f if isinstance(f, str) else None, expression=None if isinstance(f, str) else _as_expression(f))
-        self.coefficients = np.array([])
+        expression = self.add_function(("x",), f, TAYLOR_PRESETS, preset, placeholder="例如 x^3 - 2x 或 exp(-x^2)")
+        first = self.presets[preset]
+        self.controls["n"] = W.IntSlider(layout=wide(), value=n, min=0, max=20, description="n")
+        self.slider("x0", first.values["x0"] if x0 is None else x0, *first.ranges["x0"], step=0.05, description="x₀")
+        self.artists = draw_taylor(self.axes, np.array([]), np.array([]), first.view["xlim"], first.view["ylim"])
+        _first_function(self, expression, self.preset)
         a = self.artists
         self.blit_artists = [a["error"], a["curve"], a["taylor"], a["point"]]
-        self._connect(skip=("function", "formula"))
+        self._connect()
 
-    def layout_controls(self) -> W.Widget:
-        c = self.controls
-        return W.VBox([W.HBox([c["function"], c["formula"]]), W.HBox([c["n"], c["x0"]])])
-
-    # Switching functions re-frames the view once; moving n or x0 never does.
-    def _set_view(self, xlim, ylim) -> None:
-        self.invalidate()
-        math_title(self.axes, f"f(x) = {sp.latex(self.model.f)}", f"f(x) = {self.model.f}")
-        self.x = np.linspace(*xlim, 600)
-        self.axes.set_xlim(*xlim)
-        self.axes.set_ylim(*ylim)
-
-    @guarded
-    def _on_function(self, change) -> None:
-        if self._busy:
-            return
-        if change["owner"] is self.controls["function"]:
-            formula, x0, xlim, ylim, x0_range = TAYLOR_PRESETS[change["new"]]
-            self.model = TaylorModel(parse_expression(formula))
-            self._set_view(xlim, ylim)
-            self._busy = True
-            try:
-                self.controls["formula"].value = ""
-                slider = self.controls["x0"]
-                slider.min, slider.max = min(x0_range[0], slider.min), max(x0_range[1], slider.max)
-                slider.value = x0
-                slider.min, slider.max = x0_range
-            finally:
-                self._busy = False
-            self.refresh()
-        elif change["new"].strip() and self._apply_formula(change["new"]):
-            self.refresh()
-
-    def _apply_formula(self, text: str | None, expression: sp.Expr | None = None) -> bool:
-        """Parse a typed formula; on failure show the message, keep the last good picture, return False."""
-        try:
-            expression = expression if expression is not None else parse_expression(text)
-        except ExpressionError as error:
-            self.show_message(str(error))
-            return False
+    def set_function(self, expression: sp.Expr, preset) -> None:
+        # A new function re-frames the view once; moving n or x0 never does.
         model = TaylorModel(expression)
-        xlim = tuple(self.axes.get_xlim())
-        values = model(np.linspace(*xlim, 600))
+        xlim = preset.view["xlim"] if preset is not None else self.custom_xlim
+        x = np.linspace(*xlim, 600)
+        values = model(x)
         if not np.any(np.isfinite(values)):
-            self.show_message("这个函数在当前视图内处处没有定义（f is undefined on the whole view）")
-            return False
-        self.model = model
-        self._set_view(xlim, _fixed_ylim(values))
-        return True
-
-    @property
-    def expression(self) -> sp.Expr:
-        """The function currently shown."""
-        return self.model.f
+            raise ExplorerMessage("这个函数在当前视图内处处没有定义（f is undefined on the whole view）")
+        self.model, self.x = model, x
+        if preset is None:   # the range of x₀ for a typed formula; its value stays where it was
+            self.move_slider("x0", float(np.clip(self.controls["x0"].value, *self.custom_x0_range)),
+                             *self.custom_x0_range)
+        math_title(self.axes, f"f(x) = {sp.latex(expression)}", f"f(x) = {expression}")
+        self.axes.set_xlim(*xlim)
+        self.axes.set_ylim(*(preset.view["ylim"] if preset is not None else robust_ylim(values)))
 
     def update(self) -> None:
         n, x0 = int(self.controls["n"].value), float(self.controls["x0"].value)
@@ -207,37 +148,43 @@ class TaylorExplorer(Explorer):
         coefficients = self.model.coefficients(x0, n)
         if not np.all(np.isfinite(coefficients)):
             raise ExplorerMessage("Taylor 系数溢出或无定义（a coefficient overflows or is undefined at x₀）")
-        fx = self.model(self.x)
         tx = taylor_polynomial_values(coefficients, x0, self.x)
-        update_taylor(self.artists, self.x, fx, tx, x0, f0)
-        self.coefficients = coefficients
         shown = len(coefficients) - 1
+        self.values = {"order": shown, "f_x0": f0, "coefficients": coefficients.tolist(),
+                       **update_taylor(self.artists, self.x, self.model(self.x), tx, x0, f0)}
         note = "" if shown == n else f"（导数过于复杂，只计算到 n = {shown}；derivatives too large beyond n = {shown}）"
-        self.readout.value = f"$f(x) = {sp.latex(self.model.f)}$, &nbsp; $x_0 = {x0:g}$, &nbsp; $T_{{{shown}}}$ {note}"
+        self.readout.value = f"$f(x) = {sp.latex(self.expression)}$, &nbsp; $x_0 = {x0:g}$, &nbsp; $T_{{{shown}}}$ {note}"
+
+    @property
+    def coefficients(self) -> np.ndarray:
+        """The Taylor coefficients f^(k)(x0)/k!, k = 0..n, of the current picture."""
+        return np.asarray(self.values.get("coefficients", ()), dtype=np.float64)
 
 
 class DifferenceErrorExplorer(Explorer):
     """Error of forward and central differences against h (log-log): truncation falls with h,
     rounding grows like eps/h, and the best steps sit near sqrt(eps) and cbrt(eps)."""
 
-    figsize = (10.8, 4.6)   # the notebook's width: 1080 px at the house 100 dpi
-
     def __init__(self, f=None, x0: float = 1.0, h: float = 1e-3):
         super().__init__()
-        f = _as_expression(f if f is not None else sp.sin(X))
-        self.expression = f
-        self.f = lambdify_array(f, X)
-        self.df = lambdify_array(sp.diff(f, X), X)
+        expression = self.add_function(("x",), f if f is not None else "sin(x)", placeholder="例如 exp(x) 或 x^3")
         self.hs = np.logspace(-16, 0, 161)
-        self.controls["x0"] = W.FloatSlider(layout=wide(), value=x0, min=-3.0, max=3.0, step=0.05, description="x₀")
+        self.slider("x0", x0, -3.0, 3.0, step=0.05, description="x₀")
         self.controls["h"] = W.FloatLogSlider(layout=wide(), value=h, base=10, min=-16, max=0, step=0.1, description="h",
                                               readout_format=".1e")
         self.artists = draw_difference_error(self.axes, self.hs)
-        math_title(self.axes, f"f(x) = {sp.latex(f)}", f"f(x) = {f}")
-        self.errors: dict = {}
+        _first_function(self, expression, None)
         a = self.artists
         self.blit_artists = [a["forward"], a["central"], a["current"], a["marks"]]
         self._connect()
+
+    def set_function(self, expression: sp.Expr, preset) -> None:
+        f, df = _with_derivative(expression)
+        grid = np.linspace(self.controls["x0"].min, self.controls["x0"].max, 121)
+        if not np.any(np.isfinite(f(grid)) & np.isfinite(df(grid))):
+            raise ExplorerMessage("f 在 x₀ 的范围内处处不可导（f is not differentiable anywhere x₀ can go）")
+        self.f, self.df = f, df
+        math_title(self.axes, f"f(x) = {sp.latex(expression)}", f"f(x) = {expression}")
 
     def update(self) -> None:
         x0, h = float(self.controls["x0"].value), float(self.controls["h"].value)
@@ -253,9 +200,16 @@ class DifferenceErrorExplorer(Explorer):
         at_h = np.array([abs(float(difference_quotient(self.f, x0, h)) - exact),
                          abs(float(central_difference(self.f, x0, h)) - exact)])
         update_difference_error(self.artists, self.hs, forward, central, h, at_h)
-        self.errors = {"forward": at_h[0], "central": at_h[1]}
+        self.values = {"derivative": exact, "forward_error": float(at_h[0]), "central_error": float(at_h[1]),
+                       "best_forward_h": float(self.hs[np.nanargmin(forward)]) if np.isfinite(forward).any() else None,
+                       "best_central_h": float(self.hs[np.nanargmin(central)]) if np.isfinite(central).any() else None}
         self.readout.value = (f"$h = {h:.1e}$: 前向误差 forward error $= {at_h[0]:.2e}$, "
                               f"中心误差 central error $= {at_h[1]:.2e}$ &nbsp; ($\\varepsilon = {EPS:.2e}$)")
+
+    @property
+    def errors(self) -> dict:
+        """The forward and central differences' errors at the current h."""
+        return {"forward": self.values.get("forward_error"), "central": self.values.get("central_error")}
 
 
 def secant_explorer(f=None, x0: float = 1.0, h: float = 1.0, **kwargs) -> SecantExplorer:
@@ -269,5 +223,5 @@ def taylor_explorer(f=None, x0: float | None = None, n: int = 5, **kwargs) -> Ta
 
 
 def difference_error_explorer(f=None, x0: float = 1.0, h: float = 1e-3) -> DifferenceErrorExplorer:
-    """Return the finite-difference error explorer (controls "x0", "h")."""
+    """Return the finite-difference error explorer (controls "formula", "x0", "h")."""
     return DifferenceErrorExplorer(f, x0=x0, h=h)

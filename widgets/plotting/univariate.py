@@ -25,6 +25,20 @@ def _finite(values) -> np.ndarray:
     return values
 
 
+def robust_ylim(values, pad: float = 0.15) -> tuple[float, float]:
+    """Return y-limits that show the bulk of ``values`` (the 2nd to 98th percentile, so robust to poles),
+    never NaN or inf."""
+    values = np.asarray(values, dtype=np.float64)
+    finite = np.clip(values[np.isfinite(values)], -1e300, 1e300)   # room for the padding
+    if finite.size == 0:
+        return (-1.0, 1.0)
+    lo, hi = (float(v) for v in np.percentile(finite, [2, 98]))
+    if hi - lo <= 1e-9 * max(1.0, abs(lo), abs(hi)):   # (nearly) constant: a band around it
+        lo, hi = lo - max(1.0, abs(lo) / 2), hi + max(1.0, abs(hi) / 2)
+    span = hi - lo
+    return (lo - pad * span, hi + pad * span)
+
+
 def math_title(ax: Axes, latex: str, fallback: str) -> None:
     """Set ``$latex$`` as the title when matplotlib's mathtext can typeset it, else the plain ``fallback``."""
     from matplotlib.mathtext import MathTextParser
@@ -102,13 +116,17 @@ def draw_taylor(ax: Axes, x: np.ndarray, fx: np.ndarray, xlim, ylim) -> dict:
     return artists
 
 
-def update_taylor(artists: Mapping, x: np.ndarray, fx: np.ndarray, tx: np.ndarray, x0: float, f0: float) -> None:
-    """Move the Taylor artists of ``draw_taylor`` to new values of f and T_n."""
+def update_taylor(artists: Mapping, x: np.ndarray, fx: np.ndarray, tx: np.ndarray, x0: float, f0: float) -> dict:
+    """Move the Taylor artists of ``draw_taylor`` to new values of f and T_n; return the largest error
+    |f - T_n| shown (``max_error``, NaN where none is defined)."""
     fx, tx = _finite(fx), _finite(tx)
     artists["curve"].set_data(x, fx)
     artists["taylor"].set_data(x, tx)
     artists["error"].set_data(x, fx, tx)
     artists["point"].set_data([x0], [f0])
+    error = np.abs(fx - tx)
+    error = error[np.isfinite(error)]
+    return {"max_error": float(error.max()) if error.size else float("nan")}
 
 
 def draw_taylor_family(ax: Axes, x: np.ndarray, fx: np.ndarray, polynomials: Mapping[int, np.ndarray],
