@@ -467,6 +467,14 @@ def test_linearization_explorer_reset_brings_back_the_first_picture(linear):
     _assert_back_at(linear, first)
     assert (linear.ax3d.elev, linear.ax3d.azim) == view
     assert (linear.xlim, linear.ylim) == ((-1.0, 3.0), (0.0, 4.0)) and "f(x_0) = 13" in linear.readout.value
+    # the same function: only the view turned and the error axis widened by moves come back
+    linear.ax3d.view_init(elev=5, azim=80)
+    for px in (-1.0, 3.0, 2.9):
+        linear.controls["x"].value = px
+    linear.controls["order"].value = 1
+    linear.reset_button.click()
+    _assert_back_at(linear, first)
+    assert (linear.ax3d.elev, linear.ax3d.azim) == view
 
 
 def test_linearization_explorer_reset_keeps_the_view_given_in_code():
