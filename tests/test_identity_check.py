@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 import widgets.explorers.canvas as canvas
+from pixels import full_redraw
 from widgets import plotting as wp
 from widgets.explorers import identity_check_explorer
 from widgets.explorers.matrices import CHECKED_IDENTITIES
@@ -90,6 +91,28 @@ def test_values_are_written_in_the_cells_and_colour_bars_have_no_offset_label():
             assert all(t.get_text() for t in bar.ax.get_yticklabels())
         ticks = [t.get_text() for t in explorer.artists["panels"][2]["colorbar"].ax.get_yticklabels()]
         assert any("e\N{MINUS SIGN}" in t for t in ticks), ticks   # differences of 1e-11 carry their power
+    finally:
+        explorer.close()
+
+
+def test_reset_brings_back_the_first_picture():
+    explorer = identity_check_explorer()
+    try:
+        def controls():
+            return {n: (c.value, getattr(c, "min", None), getattr(c, "max", None), c.description, c.disabled)
+                    for n, c in explorer.controls.items()}
+
+        before, first, error = controls(), full_redraw(explorer), explorer.values["error"]
+        explorer.set_values(identity="5.104", M=5, h=1e-2, seed=7)
+        explorer.set_values(identity="5.106", N=2)                    # sizes M and N: N is offered, M is "M"
+        assert not explorer.controls["N"].disabled and explorer.controls["M"].description == "M"
+        explorer.reset()
+        assert controls() == before   # (5.103) again: one size n, N greyed out
+        assert explorer.controls["N"].disabled and explorer.controls["M"].description == "n"
+        assert explorer.values["error"] == error and explorer.values["numeric"].shape == (3, 3)
+        assert explorer.message == "" and explorer.last_error is None
+        np.testing.assert_array_equal(explorer.canvas.pixels(), first)
+        np.testing.assert_array_equal(full_redraw(explorer), first)
     finally:
         explorer.close()
 

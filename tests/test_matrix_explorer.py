@@ -11,7 +11,7 @@ from hypothesis import given, strategies as st
 from matplotlib.backend_bases import MouseEvent
 
 from explorer_inputs import live_figures
-from pixels import assert_moves_repaint_like_full_redraws
+from pixels import assert_moves_repaint_like_full_redraws, full_redraw
 
 from widgets import plotting as wp
 from widgets.explorers import MatrixGradientExplorer, matrix_gradient_explorer
@@ -216,6 +216,27 @@ def test_click_on_the_jacobian_selects_that_entry(explorer):
     event = MouseEvent("button_press_event", explorer.figure.canvas, 1, 1, button=1)
     explorer._on_click(event)
     assert explorer.controls["row"].value == 4
+
+
+def _controls(explorer):
+    return {n: (c.value, c.min, c.max) if hasattr(c, "min") else c.value for n, c in explorer.controls.items()}
+
+
+def test_reset_brings_back_the_first_picture(explorer):
+    controls, first = _controls(explorer), full_redraw(explorer)
+    selected = dict(explorer.selected)
+    explorer.set_values(example="5.12", M=4, N=4)
+    _click(explorer, explorer.axes[1], 10, 2)                 # row 3, column 11
+    explorer.controls["N"].value = 1
+    explorer.reset_button.click()
+    assert _controls(explorer) == controls and explorer.selected == selected
+    assert explorer.message == "" and explorer.last_error is None
+    np.testing.assert_array_equal(explorer.canvas.pixels(), first)
+    np.testing.assert_array_equal(full_redraw(explorer), first)
+    explorer.controls["col"].value = 1                        # a selection move after the reset: boxes only
+    explorer.reset()
+    assert explorer.selected == selected
+    np.testing.assert_array_equal(explorer.canvas.pixels(), first)
 
 
 def test_many_moves_do_not_leak_figures(explorer):

@@ -12,6 +12,7 @@ from explorer_inputs import live_figures
 from pixels import full_redraw
 from widgets.explorers import HessianExplorer, LinearizationExplorer, hessian_explorer, linearization_explorer
 from widgets.explorers import canvas as transport
+from widgets.explorers.base import CUSTOM, CUSTOM_LABEL
 from widgets.plotting.style import static_figure
 from widgets.plotting.surfaces import (
     draw_eigen_slices,
@@ -148,7 +149,7 @@ def test_hessian_explorer_eigenvectors_match_sympy(hessian, px, py):
     f = x ** 2 - y ** 2
     H = _hessian_at(f, px, py)
     lam, _ = np.linalg.eigh(H)                            # [-2, 2]
-    np.testing.assert_allclose(hessian.state["eigenvalues"], lam)
+    np.testing.assert_allclose(hessian.values["eigenvalues"], lam)
     arrows = hessian.map_artists["arrows"]
     np.testing.assert_allclose(arrows.get_offsets(), [[px, py], [px, py]])
     U = np.column_stack([arrows.U, arrows.V]).T          # columns are the drawn arrows
@@ -157,8 +158,8 @@ def test_hessian_explorer_eigenvectors_match_sympy(hessian, px, py):
         np.testing.assert_allclose(H @ u, lam[i] * u, atol=1e-12)   # an eigenvector of H
     texts = [t.get_text() for t in hessian.map_artists["eigen_labels"]]
     assert texts == ["$\\lambda_1=-2$", "$\\lambda_2=2$"]
-    assert hessian.state["definiteness"] == "indefinite"
-    assert hessian.state["kind"] == ("saddle" if (px, py) == (0.0, 0.0) else None)
+    assert hessian.values["definiteness"] == "indefinite"
+    assert hessian.values["kind"] == ("saddle" if (px, py) == (0.0, 0.0) else None)
 
 
 def test_hessian_explorer_presets(hessian):
@@ -182,9 +183,9 @@ def test_hessian_explorer_rosenbrock_hessian_at_a_point(hessian):
     hessian.set_values(x=-1.0, y=1.5)
     f = (1 - x) ** 2 + 100 * (y - x ** 2) ** 2
     # by hand: H = [[2 - 400 (y - x^2) + 800 x^2, -400 x], [-400 x, 200]] = [[602, 400], [400, 200]]
-    np.testing.assert_allclose(hessian.state["hessian"], [[602.0, 400.0], [400.0, 200.0]])
-    np.testing.assert_allclose(hessian.state["hessian"], _hessian_at(f, -1.0, 1.5))
-    np.testing.assert_allclose(hessian.state["gradient"], [-4.0 + 200.0, 100.0])   # [2(x-1) - 400x(y-x^2), 200(y-x^2)]
+    np.testing.assert_allclose(hessian.values["hessian"], [[602.0, 400.0], [400.0, 200.0]])
+    np.testing.assert_allclose(hessian.values["hessian"], _hessian_at(f, -1.0, 1.5))
+    np.testing.assert_allclose(hessian.values["gradient"], [-4.0 + 200.0, 100.0])   # [2(x-1) - 400x(y-x^2), 200(y-x^2)]
 
 
 def test_hessian_explorer_quadratic_model(hessian):
@@ -211,7 +212,7 @@ def test_hessian_explorer_quadratic_model(hessian):
     t = hessian.slice_artists["q1"].get_xdata()
     lam, U = np.linalg.eigh(H)
     for i in (1, 2):
-        u = U[:, i - 1] * np.sign(U[:, i - 1] @ hessian.state["eigenvectors"][:, i - 1])
+        u = U[:, i - 1] * np.sign(U[:, i - 1] @ hessian.values["eigenvectors"][:, i - 1])
         np.testing.assert_allclose(hessian.slice_artists[f"q{i}"].get_ydata(), (g @ u) * t + 0.5 * lam[i - 1] * t ** 2,
                                    atol=1e-12)
         fx = np.array([float(f.subs({x: p[0] + s * u[0], y: p[1] + s * u[1]})) for s in t[::20]]) - f0
@@ -226,7 +227,7 @@ def test_hessian_explorer_typed_formula(hessian):
     assert hessian.map_artists["saddle"].get_data()[0].tolist() == [-1.0]
     assert (hessian.controls["x"].min, hessian.controls["x"].max) == (-3.0, 3.0)
     hessian.set_values(x=1.0, y=0.0)
-    assert hessian.state["kind"] == "minimum"
+    assert hessian.values["kind"] == "minimum"
     assert "极小值" in hessian.readout.value
 
 
@@ -265,8 +266,8 @@ def test_hessian_explorer_with_arguments():
     explorer = hessian_explorer(x ** 2 + 3 * y ** 2, point=(1.0, 1.0))
     typed = hessian_explorer("x^2 - y^2")
     try:
-        np.testing.assert_allclose(explorer.state["hessian"], [[2.0, 0.0], [0.0, 6.0]])
-        assert typed.expression == x ** 2 - y ** 2 and typed.state["definiteness"] == "indefinite"
+        np.testing.assert_allclose(explorer.values["hessian"], [[2.0, 0.0], [0.0, 6.0]])
+        assert typed.expression == x ** 2 - y ** 2 and typed.values["definiteness"] == "indefinite"
     finally:
         explorer.close()
         typed.close()
@@ -277,6 +278,60 @@ def test_hessian_explorer_with_arguments():
     with pytest.raises(ValueError):
         linearization_explorer("log(-1 - x^2) + y")
     assert live_figures() == figures and len(transport.OPEN) == canvases   # a refused explorer leaves no figure behind
+
+
+def test_hessian_explorer_typed_formula_reads_custom_and_ignores_the_old_preset(hessian):
+    hessian.controls["function"].value = "Rosenbrock"
+    hessian.controls["formula"].value = "x^2 - y^2"
+    menu = hessian.controls["function"]
+    assert menu.value == CUSTOM and dict((v, label) for label, v in menu.options)[CUSTOM] == CUSTOM_LABEL
+    assert hessian.ax_map.get_title() == "$f(x,y)=x^{2} - y^{2}$"
+    # the typed formula's own view, not the Rosenbrock view the menu showed before
+    assert [(hessian.controls[n].min, hessian.controls[n].max) for n in "xy"] == [(-3.0, 3.0), (-3.0, 3.0)]
+    assert hessian.ax_map.get_ylim() == (-3.0, 3.0)
+    assert list(zip(*hessian.map_artists["saddle"].get_data())) == [(0.0, 0.0)]
+    hessian.controls["function"].value = "bowl"       # a preset again: its label, its formula, an empty box
+    assert menu.value == "bowl" and hessian.controls["formula"].value == ""
+    assert hessian.expression == x ** 2 + x * y + y ** 2
+
+
+def _first_picture(explorer):
+    """The controls (value, range), the function and the pixels of the explorer's picture."""
+    controls = {n: (c.value, getattr(c, "min", None), getattr(c, "max", None)) for n, c in explorer.controls.items()}
+    return controls, explorer.expression, full_redraw(explorer)
+
+
+def _assert_back_at(explorer, first):
+    controls, expression, pixels = first
+    shown = explorer.canvas.pixels().copy()             # what the reset painted
+    assert {n: (c.value, getattr(c, "min", None), getattr(c, "max", None))
+            for n, c in explorer.controls.items()} == controls
+    assert explorer.expression == expression
+    assert explorer.message == "" and explorer.last_error is None
+    np.testing.assert_array_equal(shown, pixels)
+    np.testing.assert_array_equal(full_redraw(explorer), pixels)
+
+
+def test_hessian_explorer_reset_brings_back_the_first_picture(hessian):
+    first = _first_picture(hessian)
+    hessian.set_values(x=-1.3, y=0.9)
+    hessian.controls["function"].value = "Rosenbrock"
+    hessian.controls["x"].value = -1.7
+    hessian.controls["formula"].value = "sin(x) cos(y)"
+    hessian.controls["y"].value = -2.5
+    hessian.reset()
+    assert hessian.controls["function"].value == "two wells" and hessian.controls["formula"].value == ""
+    _assert_back_at(hessian, first)
+    np.testing.assert_allclose(hessian.values["point"], [0.5, 1.2])
+
+
+def test_hessian_explorer_reset_after_moves_fits_the_slices_afresh(hessian):
+    first = _first_picture(hessian)
+    for px in (1.9, -1.9, 0.0):          # the slices' y-limits widen, and are kept while they hold the slices
+        hessian.controls["x"].value = px
+    assert hessian.ax_slices.get_ylim() != pytest.approx((-1.24, 1.6))
+    hessian.reset_button.click()
+    _assert_back_at(hessian, first)
 
 
 # -- the linearization explorer ----------------------------------------------------------------
@@ -398,6 +453,41 @@ def test_linearization_explorer_formula_then_full_draw(linear):
     np.testing.assert_array_equal(shown, full_redraw(linear))   # no stale background, no leftover artist
     linear.controls["x"].value = 0.5                            # and a move after it blits correctly
     np.testing.assert_array_equal(_pixels(linear), full_redraw(linear))
+
+
+def test_linearization_explorer_reset_brings_back_the_first_picture(linear):
+    first = _first_picture(linear)
+    view = (linear.ax3d.elev, linear.ax3d.azim)
+    linear.controls["order"].value = 3
+    linear.set_values(x=2.5, y=0.3)
+    linear.ax3d.view_init(elev=40, azim=10)              # as a drag of the mouse turns it
+    linear.controls["formula"].value = "exp(x) sin(y)"
+    linear.controls["x"].value = 1.2
+    linear.reset()
+    _assert_back_at(linear, first)
+    assert (linear.ax3d.elev, linear.ax3d.azim) == view
+    assert (linear.xlim, linear.ylim) == ((-1.0, 3.0), (0.0, 4.0)) and "f(x_0) = 13" in linear.readout.value
+    # the same function: only the view turned and the error axis widened by moves come back
+    linear.ax3d.view_init(elev=5, azim=80)
+    for px in (-1.0, 3.0, 2.9):
+        linear.controls["x"].value = px
+    linear.controls["order"].value = 1
+    linear.reset_button.click()
+    _assert_back_at(linear, first)
+    assert (linear.ax3d.elev, linear.ax3d.azim) == view
+
+
+def test_linearization_explorer_reset_keeps_the_view_given_in_code():
+    explorer = linearization_explorer("exp(x) sin(y)", point=(0.2, 0.5), xlim=(-1, 1), ylim=(-1, 1))
+    try:
+        first = _first_picture(explorer)
+        explorer.controls["formula"].value = "x^2 - y^2"
+        explorer.set_values(x=-2.0, order=1)
+        explorer.reset_button.click()
+        _assert_back_at(explorer, first)
+        assert (explorer.xlim, explorer.ylim) == ((-1.0, 1.0), (-1.0, 1.0))
+    finally:
+        explorer.close()
 
 
 @pytest.mark.parametrize("text", ['__import__("os")', "x +", "x^2 + foo(y)", "1/0", "log(-1 - x^2) + y",

@@ -11,34 +11,24 @@ import numpy as np
 from widgets.math.numeric import numerical_jacobian, relative_error
 from widgets.explorers.base import Explorer, ExplorerMessage
 from widgets.explorers.controls import wide
-from widgets.plotting.style import SelfContainedFormatter
 from widgets.math.identities import IDENTITIES, NUMERIC, identity
 from widgets.math.matrices import TENSOR_EXAMPLES, TensorCase, gradient_by_flattening, tensor_case
 from widgets.plotting.matrices import (
     CHECK_MAX,
     MosaicLayout,
+    clicked_entry,
     draw_identity_check,
     draw_jacobian,
     draw_tensor_mosaic,
-    label_slices,
-    select_in_jacobian,
-    select_in_mosaic,
+    select_entry,
+    show_gradient,
+    subscripted,
     update_identity_check,
-    update_jacobian,
-    update_tensor_mosaic,
-    write_values,
+    value_colorbar,
 )
 
 #: Largest M and N offered (Example 5.13 then has 16 slices of 4×4).
 MAX_SIZE = 4
-
-
-def _times(shape) -> str:
-    return r"\times".join(str(s) for s in shape)
-
-
-def _subscript(index) -> str:
-    return "".join(str(i + 1) for i in index)
 
 
 class MatrixGradientExplorer(Explorer):
@@ -46,21 +36,21 @@ class MatrixGradientExplorer(Explorer):
 
     Controls: "example" ("5.12": f = Ax by A; "5.13": K = RᵀR by R), "M" and "N" (the shape of
     A or R), "row" and "col" (1-based row and column of the Jacobian; row = the entry of F,
-    col = the entry of X). Clicking a cell of either heat map selects that entry.
+    col = the entry of X). Clicking a cell of either heat map selects that entry. Moving the selection
+    repaints only the four boxes; new shapes redraw the heat maps (a full draw).
     """
 
     figsize = (10.8, 4.8)
 
     def __init__(self, example: str = "5.13", M: int = 3, N: int = 2, row: int = 2, col: int = 5, seed: int = 0):
+        if example not in TENSOR_EXAMPLES:
+            raise ValueError(f"unknown example {example!r}; choose from {list(TENSOR_EXAMPLES)}")
         super().__init__(figsize=self.figsize, nrows=1, ncols=2)
         # Fixed axes boxes instead of constrained layout: the layout would be recomputed on every
         # draw, and the two-line titles never change their height.
         self.figure.set_layout_engine("none")
         self.axes[0].set_position([0.02, 0.03, 0.45, 0.84])
         self.axes[1].set_position([0.52, 0.03, 0.40, 0.84])
-        self.colorbar_axes = self.figure.add_axes([0.945, 0.12, 0.014, 0.66])
-        if example not in TENSOR_EXAMPLES:
-            raise ValueError(f"unknown example {example!r}; choose from {list(TENSOR_EXAMPLES)}")
         self.seed = seed
         self._cases: dict[tuple, tuple[TensorCase, float]] = {}
         c = self.controls
@@ -68,24 +58,19 @@ class MatrixGradientExplorer(Explorer):
                                   description="例（example）", style={"description_width": "initial"})
         c["M"] = W.IntSlider(layout=wide(), value=M, min=1, max=MAX_SIZE, description="M")
         c["N"] = W.IntSlider(layout=wide(), value=N, min=1, max=MAX_SIZE, description="N")
-        case, _ = self._case(example, M, N)
-        rows, cols = case.jacobian.shape
+        self.case, _ = self._case(example, M, N)
+        rows, cols = self.case.jacobian.shape
         c["row"] = W.IntSlider(layout=wide(), value=min(max(row, 1), rows), min=1, max=rows, description="row（行）")
         c["col"] = W.IntSlider(layout=wide(), value=min(max(col, 1), cols), min=1, max=cols, description="col（列）")
-        self.case = case
-        self.layout = MosaicLayout(case.f_shape, case.x_shape)
-        self.mosaic_artists = draw_tensor_mosaic(self.axes[0], case.tensor, self.layout)
-        self.jacobian_artists = draw_jacobian(self.axes[1], case.jacobian)
+        self.layout = MosaicLayout(self.case.f_shape, self.case.x_shape)
+        self.mosaic_artists = draw_tensor_mosaic(self.axes[0], self.case.tensor, self.layout)
+        self.jacobian_artists = draw_jacobian(self.axes[1], self.case.jacobian)
         # one colour scale for both views (the same numbers): one colour bar
-        self.colorbar = self.figure.colorbar(self.jacobian_artists["image"], cax=self.colorbar_axes)
-        self.colorbar.formatter = SelfContainedFormatter()
-        self.colorbar.ax.tick_params(labelsize=9)
-        self.colorbar.outline.set_visible(False)
+        self.colorbar = value_colorbar(self.jacobian_artists["image"], cax=self.figure.add_axes([0.945, 0.12, 0.014, 0.66]))
         self.texts: list = []   # slice labels and cell values, remade when the shapes change
         self.selected: dict = {}
-        self._titled: tuple | None = None
-        self._click = self.figure.canvas.mpl_connect("button_press_event", self._on_click)
-        # Moving the selection repaints only the four boxes; new shapes redraw the heat maps (a full draw).
+        self._shown: tuple | None = None
+        self.connect_mouse(button_press_event=self._on_click)
         m, j = self.mosaic_artists, self.jacobian_artists
         self.blit_artists = [m["block"], m["entry"], j["row"], j["entry"]]
         self._connect()
@@ -97,123 +82,62 @@ class MatrixGradientExplorer(Explorer):
     def set_values(self, **values) -> None:
         """Set several controls at once; shapes first, so that "row" and "col" fit the new shapes."""
         selection = {name: values.pop(name) for name in ("row", "col") if name in values}
-        if values:
-            super().set_values(**values)
-        if selection:
-            super().set_values(**selection)
+        for group in (values, selection):
+            if group:
+                super().set_values(**group)
 
-    # -- the numbers ----------------------------------------------------------------------------
     def _case(self, key: str, M: int, N: int) -> tuple[TensorCase, float]:
         """Return the case and the relative error of flatten → Jacobian → reshape against the closed form."""
         if (key, M, N) not in self._cases:
             case = tensor_case(key, M, N, self.seed)
-            error = relative_error(gradient_by_flattening(case.function, case.X), case.tensor)
-            self._cases[(key, M, N)] = (case, error)
+            self._cases[(key, M, N)] = (case, relative_error(gradient_by_flattening(case.function, case.X), case.tensor))
         return self._cases[(key, M, N)]
-
-    def _set_range(self, name: str, maximum: int) -> int:
-        """Set a slider's maximum (clamping its value) without triggering a second update; return its value."""
-        slider = self.controls[name]
-        busy, self._busy = self._busy, True
-        try:
-            slider.max = maximum
-        finally:
-            self._busy = busy
-        return int(slider.value)
 
     def _closed_form(self, f_index, x_index) -> str:
         """Return the closed form of the selected entry with its numbers, as LaTeX."""
-        case = self.case
-        if case.key == "5.12":
+        if self.case.key == "5.12":
             (i,), (k, l) = f_index, x_index
-            x_l = case.tensor[k, k, l]  # δ_kk x_l = x_l
-            return (rf"\delta_{{{i + 1}{k + 1}}}\,x_{{{l + 1}}} = {int(i == k)}\cdot({x_l:g})")
+            x_l = self.case.tensor[k, k, l]  # δ_kk x_l = x_l
+            return rf"\delta_{{{i + 1}{k + 1}}}\,x_{{{l + 1}}} = {int(i == k)}\cdot({x_l:g})"
         (p, q), (i, j) = f_index, x_index
-        R = case.X
+        R = self.case.X
         return (rf"\delta_{{{q + 1}{j + 1}}} R_{{{i + 1}{p + 1}}} + \delta_{{{p + 1}{j + 1}}} R_{{{i + 1}{q + 1}}}"
                 rf" = {int(q == j)}\cdot({R[i, p]:g}) + {int(p == j)}\cdot({R[i, q]:g})")
 
-    # -- the picture ----------------------------------------------------------------------------
     def update(self) -> None:
-        key = self.controls["example"].value
-        M, N = int(self.controls["M"].value), int(self.controls["N"].value)
-        case, error = self._case(key, M, N)
-        self.case = case
-        J = case.jacobian
-        row = self._set_range("row", J.shape[0])
-        col = self._set_range("col", J.shape[1])
-        f_index = tuple(int(v) for v in np.unravel_index(row - 1, case.f_shape))
-        x_index = tuple(int(v) for v in np.unravel_index(col - 1, case.x_shape))
-        F, X = case.f_name, case.x_name
-        if (key, M, N) != self._titled:  # heat maps, cell lines and titles change only with the shapes
-            self._titled = (key, M, N)
-            self.layout = MosaicLayout(case.f_shape, case.x_shape)
-            update_tensor_mosaic(self.mosaic_artists, case.tensor, self.layout, (f_index, x_index))
-            update_jacobian(self.jacobian_artists, J, (row - 1, col - 1))
-            self.axes[0].set_title(rf"$\partial {F}/\partial {X}$: ${_times(case.f_shape + case.x_shape)}$", fontsize=10,
-                                   pad=26)
-            self.axes[1].set_title(rf"Jacobian: ${J.shape[0]}\times{J.shape[1]}$", fontsize=10, pad=16)
-            self._write_texts(case)
+        key, M, N = self.controls["example"].value, int(self.controls["M"].value), int(self.controls["N"].value)
+        self.case, error = self._case(key, M, N)
+        for name, size in zip(("row", "col"), self.case.jacobian.shape):   # the selection stays inside the shapes
+            self.move_slider(name, min(int(self.controls[name].value), size), 1, size)
+        row, col = int(self.controls["row"].value), int(self.controls["col"].value)
+        self.layout = MosaicLayout(self.case.f_shape, self.case.x_shape)
+        f_index, x_index = self.layout.unflat(row - 1, col - 1)
+        F, X = self.case.f_name, self.case.x_name
+        if (key, M, N) != self._shown:   # heat maps, cell lines, titles and texts change only with the shapes
+            self._shown = (key, M, N)
+            self.texts = show_gradient(self.mosaic_artists, self.jacobian_artists, self.case.tensor, self.layout,
+                                       (F, X), (f_index, x_index), self.texts)
             self.invalidate()
         else:
-            select_in_mosaic(self.mosaic_artists, self.layout, (f_index, x_index))
-            select_in_jacobian(self.jacobian_artists, J.shape, (row - 1, col - 1))
-        value = float(case.tensor[f_index + x_index])
-        self.selected = {"row": row, "col": col, "f_index": f_index, "x_index": x_index, "value": value,
-                         "error": error}
-        slices = (rf"左：张量按 ${F}$ 的元素切片，每片是 $\partial {F}_{{{'i' if key == '5.12' else 'pq'}}}/\partial {X}$"
-                  rf"（left: one slice per entry of ${F}$）；右：展平后的 Jacobian，行 = ${F}$ 的元素，列 = ${X}$ 的元素"
-                  rf"（right: rows = entries of ${F}$, columns = entries of ${X}$）<br>")
+            select_entry(self.mosaic_artists, self.jacobian_artists, self.layout, (f_index, x_index))
+        value = float(self.case.tensor[f_index + x_index])
+        self.values = self.selected = {"row": row, "col": col, "f_index": f_index, "x_index": x_index,
+                                       "value": value, "error": error}
         self.readout.value = (
-            slices +
+            rf"左：张量按 ${F}$ 的元素切片，每片是 $\partial {F}_{{{'i' if key == '5.12' else 'pq'}}}/\partial {X}$"
+            rf"（left: one slice per entry of ${F}$）；右：展平后的 Jacobian，行 = ${F}$ 的元素，列 = ${X}$ 的元素"
+            rf"（right: rows = entries of ${F}$, columns = entries of ${X}$）<br>"
             rf"Jacobian 第 {row} 行第 {col} 列（row {row}, column {col}）$\;\leftrightarrow\;$ "
-            rf"$\dfrac{{\partial {F}_{{{_subscript(f_index)}}}}}{{\partial {X}_{{{_subscript(x_index)}}}}}"
+            rf"$\dfrac{{\partial {subscripted(F, f_index)}}}{{\partial {subscripted(X, x_index)}}}"
             rf" = {self._closed_form(f_index, x_index)} = {value:g}$<br>"
-            rf"公式（closed form）${case.formula}$；"
+            rf"公式（closed form）${self.case.formula}$；"
             rf"展平 → Jacobian → 变形的数值结果与公式的相对误差（flatten vs closed form）${error:.1e}$")
 
-    #: Values are written in the cells while a heat map has at most this many cells across and down.
-    MAX_WRITTEN = 12
-
-    def _write_texts(self, case: TensorCase) -> None:
-        """Label each slice ∂F_…/∂X above it and write the values in the cells (while they fit)."""
-        for text in self.texts:
-            text.remove()
-        F, X = case.f_name, case.x_name
-        self.texts = label_slices(self.axes[0], self.layout,
-                                  lambda outer: rf"$\partial {F}_{{{_subscript(outer)}}}/\partial {X}$")
-        vmax = float(np.max(np.abs(case.tensor))) or 1.0
-        if max(self.layout.size) <= self.MAX_WRITTEN:
-            self.texts += write_values(self.axes[0], self.layout.mosaic(case.tensor), vmax)
-        if max(case.jacobian.shape) <= self.MAX_WRITTEN:
-            self.texts += write_values(self.axes[1], case.jacobian, vmax)
-
-    # -- the mouse ------------------------------------------------------------------------------
     def _on_click(self, event) -> None:
         """Select the entry under a click on either heat map."""
-        if event.inaxes is None or event.xdata is None or event.ydata is None:
-            return
-        r, c = int(round(event.ydata)), int(round(event.xdata))
-        case = self.case
-        if event.inaxes is self.axes[0]:
-            hit = self.layout.entry(r, c)
-            if hit is None:
-                return
-            outer, inner = hit
-            row = int(np.ravel_multi_index(outer, case.f_shape)) + 1
-            col = int(np.ravel_multi_index(inner, case.x_shape)) + 1
-        elif event.inaxes is self.axes[1]:
-            rows, cols = case.jacobian.shape
-            if not (0 <= r < rows and 0 <= c < cols):
-                return
-            row, col = r + 1, c + 1
-        else:
-            return
-        self.set_values(row=row, col=col)
-
-    def close(self) -> None:
-        self.figure.canvas.mpl_disconnect(self._click)
-        super().close()
+        hit = clicked_entry(event, self.axes[0], self.axes[1], self.layout)
+        if hit is not None:
+            self.set_values(row=hit[0] + 1, col=hit[1] + 1)
 
 
 def matrix_gradient_explorer(example: str = "5.13", M: int = 3, N: int = 2, row: int = 2, col: int = 5,
@@ -263,12 +187,20 @@ class IdentityCheckExplorer(Explorer):
         c["seed"] = W.IntSlider(layout=wide(), value=seed, min=0, max=20, description="seed（随机）")
         first = self._compute(number, {"n": M, "M": M, "N": N}, h, seed)
         self.artists = draw_identity_check(self.axes, first["numeric"], first["closed"])
+        self.title = self.figure.suptitle("", fontsize=11, x=0.01, ha="left")   # placed by the layout, once
         self.result: dict = {}
         self._connect()
 
     def layout_controls(self) -> W.Widget:
         c = self.controls
         return W.VBox([W.HBox([c["identity"], c["seed"]]), W.HBox([c["M"], c["N"]]), c["h"]])
+
+    def freeze_layout(self) -> None:
+        """Lay out from the axes' own boxes: a draw shrinks them to the heat maps' aspect, and a layout from the
+        shrunk boxes (after a reset) would stretch the colour bars past the heat maps."""
+        for ax in self.figure.axes:
+            ax.reset_position()
+        super().freeze_layout()
 
     @staticmethod
     def _compute(number: str, sizes: dict, h: float, seed: int) -> dict:
@@ -293,17 +225,17 @@ class IdentityCheckExplorer(Explorer):
         sizes = {"n": M} if one_size else {"M": M, "N": N}
         result = self._compute(number, sizes, h, int(c["seed"].value))
         difference = update_identity_check(self.artists, result["numeric"], result["closed"])
-        self.result = dict(result, difference=difference)
+        self.values = self.result = dict(result, difference=difference, largest_difference=float(np.max(np.abs(difference))))
         item = result["identity"]
-        self.figure.suptitle(f"({number})  {item.variable}: {'×'.join(map(str, result['values'][item.variable].shape))}"
-                             f"   h = {h:.0e}", fontsize=11, x=0.01, ha="left")
+        self.title.set_text(f"({number})  {item.variable}: {'×'.join(map(str, result['values'][item.variable].shape))}"
+                            f"   h = {h:.0e}")
         note = rf"，其中（where）${item.note}$" if item.note else ""
         self.readout.value = (
             rf"$({number})\quad {item.latex}${note}<br>"
             rf"输入（inputs）{item.shapes(sizes)}，随机数种子（seed）{int(c['seed'].value)}<br>"
             rf"左：中心差分（central differences）$\dfrac{{f(X + hE_{{ij}}) - f(X - hE_{{ij}})}}{{2h}}$；"
             rf"中：恒等式右边（closed form）；右：两者之差（difference）<br>"
-            rf"最大差（largest difference）${np.max(np.abs(difference)):.1e}$，"
+            rf"最大差（largest difference）${self.values['largest_difference']:.1e}$，"
             rf"相对误差（relative error）${result['error']:.1e}$")
         self.invalidate()
 

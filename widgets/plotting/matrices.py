@@ -99,6 +99,16 @@ class MosaicLayout:
         inner = tuple(int(v) for v in np.unravel_index(inner_flat, self.inner_shape)) if self.inner_shape else ()
         return outer, inner
 
+    def flat(self, outer: Index, inner: Index) -> tuple[int, int]:
+        """Return the 0-based (row, column) of the Jacobian (the flattened tensor) that holds T[outer + inner]."""
+        return (int(np.ravel_multi_index(tuple(outer), self.outer_shape)) if self.outer_shape else 0,
+                int(np.ravel_multi_index(tuple(inner), self.inner_shape)) if self.inner_shape else 0)
+
+    def unflat(self, row: int, col: int) -> tuple[Index, Index]:
+        """Return (outer, inner) of the tensor entry at the 0-based (row, column) of the Jacobian (``flat``'s inverse)."""
+        return (tuple(int(v) for v in np.unravel_index(row, self.outer_shape)) if self.outer_shape else (),
+                tuple(int(v) for v in np.unravel_index(col, self.inner_shape)) if self.inner_shape else ())
+
     def mosaic(self, T) -> np.ndarray:
         """Return the mosaic of T (shape outer + inner) as a float array with NaN in the gaps."""
         T = np.asarray(T, dtype=np.float64).reshape(tuple(self.outer_shape) + tuple(self.inner_shape))
@@ -189,27 +199,41 @@ def _texts(ax: Axes, data: np.ndarray, fmt: str, vmax: float) -> list:
     return texts
 
 
+def _heat_map(ax: Axes, data: np.ndarray, vmax: float, lines: tuple[list, list], boxed: str, annotate: bool,
+              fmt: str) -> dict:
+    """Draw ``data`` as a heat map with its (outline, cell) ``lines``, two hidden highlight boxes (``boxed``, a
+    slice or a row, and "entry") and, when ``annotate``, its values; return the artists."""
+    artists = {"image": _image(ax, data, vmax), "cells": _lines(ax, "white", 0.8),
+               "outlines": _lines(ax, COLORS["axis"], 1.0)}
+    artists["outlines"].set_segments(lines[0])
+    artists["cells"].set_segments(lines[1])
+    artists[boxed] = _rectangle(ax, COLORS["secant"], 1.5, "--")
+    artists["entry"] = _rectangle(ax, COLORS["point"], 2.5)
+    artists[boxed].set_visible(False)
+    artists["entry"].set_visible(False)
+    _frame(ax, data.shape)
+    _bare(ax)
+    if annotate:
+        artists["texts"] = _texts(ax, data, fmt, vmax)
+    return artists
+
+
+def value_colorbar(image, **where):
+    """Add a colour bar for a heat map (``where``: ``cax=`` or ``ax=`` and sizes, as ``Figure.colorbar``) whose
+    ticks keep their power of ten on each label (a difference of 1e-10 is readable); return it."""
+    bar = image.figure.colorbar(image, **where)
+    bar.formatter = SelfContainedFormatter()
+    bar.ax.tick_params(labelsize=9)
+    bar.outline.set_visible(False)
+    return bar
+
+
 def draw_tensor_mosaic(ax: Axes, T, layout: MosaicLayout, vmax: float | None = None,
                        annotate: bool = False, fmt: str = ".2g") -> dict:
     """Draw a gradient tensor as a grid of heat-map slices (Fig. 5.7a); return the image and highlight boxes."""
     with house_style():
         data = layout.mosaic(T)
-        vmax = _limit(data, vmax)
-        artists = {"image": _image(ax, data, vmax)}
-        artists["cells"] = _lines(ax, "white", 0.8)
-        artists["outlines"] = _lines(ax, COLORS["axis"], 1.0)
-        outlines, cells = mosaic_segments(layout)
-        artists["outlines"].set_segments(outlines)
-        artists["cells"].set_segments(cells)
-        artists["block"] = _rectangle(ax, COLORS["secant"], 1.5, "--")
-        artists["entry"] = _rectangle(ax, COLORS["point"], 2.5)
-        artists["block"].set_visible(False)
-        artists["entry"].set_visible(False)
-        _frame(ax, layout.size)
-        _bare(ax)
-        if annotate:
-            artists["texts"] = _texts(ax, data, fmt, vmax)
-    return artists
+        return _heat_map(ax, data, _limit(data, vmax), mosaic_segments(layout), "block", annotate, fmt)
 
 
 def update_tensor_mosaic(artists: Mapping, T, layout: MosaicLayout, selected: tuple[Index, Index] | None = None,
@@ -267,21 +291,8 @@ def draw_jacobian(ax: Axes, J, vmax: float | None = None, annotate: bool = False
     """Draw a flattened Jacobian (#F × #X) as a heat map (Fig. 5.7b); return the image and highlight boxes."""
     with house_style():
         J = np.atleast_2d(np.asarray(J, dtype=np.float64))
-        vmax = _limit(J, vmax)
-        artists = {"image": _image(ax, J, vmax)}
-        artists["cells"] = _lines(ax, "white", 0.8)
-        artists["outlines"] = _lines(ax, COLORS["axis"], 1.0)
-        artists["cells"].set_segments(_cell_lines(0, 0, *J.shape))
-        artists["outlines"].set_segments(_box(0, 0, *J.shape))
-        artists["row"] = _rectangle(ax, COLORS["secant"], 1.5, "--")
-        artists["entry"] = _rectangle(ax, COLORS["point"], 2.5)
-        artists["row"].set_visible(False)
-        artists["entry"].set_visible(False)
-        _frame(ax, J.shape)
-        _bare(ax)
-        if annotate:
-            artists["texts"] = _texts(ax, J, fmt, vmax)
-    return artists
+        return _heat_map(ax, J, _limit(J, vmax), (_box(0, 0, *J.shape), _cell_lines(0, 0, *J.shape)), "row",
+                         annotate, fmt)
 
 
 def update_jacobian(artists: Mapping, J, selected: tuple[int, int] | None = None, vmax: float | None = None) -> None:
@@ -309,6 +320,55 @@ def select_in_jacobian(artists: Mapping, shape: tuple[int, int], selected: tuple
     artists["entry"].set_bounds(c - 0.5, r - 0.5, 1, 1)
     artists["row"].set_visible(True)
     artists["entry"].set_visible(True)
+
+
+def subscripted(name: str, index: Index) -> str:
+    """Return an entry's name with its 1-based index as a LaTeX subscript, e.g. ``K_{12}`` for K[0, 1]."""
+    return f"{name}_{{{''.join(str(i + 1) for i in index)}}}"
+
+
+def select_entry(mosaic: Mapping, jacobian: Mapping, layout: MosaicLayout, selected: tuple[Index, Index]) -> None:
+    """Box the selected (outer, inner) entry, its slice in a drawn mosaic and its row in the drawn Jacobian."""
+    select_in_mosaic(mosaic, layout, selected)
+    select_in_jacobian(jacobian, (prod(layout.outer_shape), prod(layout.inner_shape)), layout.flat(*selected))
+
+
+def show_gradient(mosaic: Mapping, jacobian: Mapping, T, layout: MosaicLayout, names: tuple[str, str],
+                  selected: tuple[Index, Index], texts: Sequence = (), max_written: int = 12) -> list:
+    """Show a new gradient dF/dX (``T``, shape outer + inner of ``layout``; ``names`` = F, X) in a drawn mosaic and
+    Jacobian (``draw_tensor_mosaic``, ``draw_jacobian``): heat maps, titles, the boxes of the ``selected`` entry, a
+    label over each slice and, while a heat map is at most ``max_written`` cells across and down, the values in
+    its cells. Remove ``texts`` (those of the gradient shown before) and return the new ones."""
+    F, X = names
+    J = np.asarray(T, dtype=np.float64).reshape(prod(layout.outer_shape), prod(layout.inner_shape))
+    ax_m, ax_j = mosaic["image"].axes, jacobian["image"].axes
+    update_tensor_mosaic(mosaic, T, layout, selected)
+    update_jacobian(jacobian, J, layout.flat(*selected))
+    shape = r"\times".join(str(n) for n in (*layout.outer_shape, *layout.inner_shape))
+    ax_m.set_title(rf"$\partial {F}/\partial {X}$: ${shape}$", fontsize=10, pad=26)
+    ax_j.set_title(rf"Jacobian: ${J.shape[0]}\times{J.shape[1]}$", fontsize=10, pad=16)
+    for text in texts:
+        text.remove()
+    texts = label_slices(ax_m, layout, lambda outer: rf"$\partial {subscripted(F, outer)}/\partial {X}$")
+    vmax = float(np.max(np.abs(T))) or 1.0
+    if max(layout.size) <= max_written:
+        texts += write_values(ax_m, layout.mosaic(T), vmax)
+    if max(J.shape) <= max_written:
+        texts += write_values(ax_j, J, vmax)
+    return texts
+
+
+def clicked_entry(event, mosaic_ax: Axes, jacobian_ax: Axes, layout: MosaicLayout) -> tuple[int, int] | None:
+    """Return the 0-based Jacobian (row, column) of the entry under a mouse ``event`` on a drawn mosaic of ``layout``
+    or on its Jacobian, or None (a gap between slices, outside both)."""
+    if event.inaxes is None or event.xdata is None or event.ydata is None:
+        return None
+    r, c = int(round(event.ydata)), int(round(event.xdata))
+    if event.inaxes is mosaic_ax:
+        hit = layout.entry(r, c)
+        return None if hit is None else layout.flat(*hit)
+    inside = 0 <= r < prod(layout.outer_shape) and 0 <= c < prod(layout.inner_shape)
+    return (r, c) if event.inaxes is jacobian_ax and inside else None
 
 
 def draw_fig_5_7(axes: Sequence[Axes], T, f_shape: Sequence[int], x_shape: Sequence[int]) -> dict:
@@ -386,11 +446,7 @@ def _check_panel(ax: Axes, data: np.ndarray, vmax: float, title: str) -> dict:
     artists["outlines"] = _lines(ax, COLORS["axis"], 1.0)
     artists["texts"] = [ax.text(0, 0, "", ha="center", va="center", fontsize=8, visible=False)
                         for _ in range(CHECK_MAX * CHECK_MAX)]
-    bar = ax.figure.colorbar(artists["image"], ax=ax, fraction=0.046, pad=0.03)
-    bar.formatter = SelfContainedFormatter()   # a difference of 1e-10 keeps its power of ten on each tick
-    bar.ax.tick_params(labelsize=9)
-    bar.outline.set_visible(False)
-    artists["colorbar"] = bar
+    artists["colorbar"] = value_colorbar(artists["image"], ax=ax, fraction=0.046, pad=0.03)
     ax.set_title(title, fontsize=10, pad=18)
     _bare(ax)
     return artists

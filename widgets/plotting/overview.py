@@ -33,22 +33,26 @@ def draw_density(ax: Axes, points: np.ndarray, grid_x: np.ndarray, grid_y: np.nd
     return artists
 
 
-#: Nodes of the concept map: key -> (x, y, label, kind). Kinds: "section" (this chapter), "chapter".
-CONCEPT_NODES = {
-    "quotient": (0.10, 0.82, "差商 difference quotient\n§5.1", "section"),
-    "partial": (0.37, 0.82, "偏导数 partial derivatives\n梯度 gradient  §5.2", "section"),
-    "hessian": (0.66, 0.94, "Hessian 矩阵  §5.7", "section"),
-    "jacobian": (0.66, 0.66, "Jacobian 矩阵\n§5.3–5.5", "section"),
-    "taylor": (0.91, 0.82, "Taylor 级数\n§5.1, §5.8", "section"),
-    "backprop": (0.37, 0.52, "反向传播 backprop\n§5.6", "section"),
-    "ch7": (0.10, 0.15, "第7章\n优化 optimization", "chapter"),
-    "ch9": (0.27, 0.15, "第9章\n回归 regression", "chapter"),
-    "ch12": (0.44, 0.15, "第12章\n分类 classification", "chapter"),
-    "ch10": (0.61, 0.15, "第10章\n降维 dim. reduction", "chapter"),
-    "ch11": (0.78, 0.15, "第11章\n密度估计 density est.", "chapter"),
-    "ch6": (0.95, 0.15, "第6章\n概率 probability", "chapter"),
+#: The chapter's sections on the concept map: key -> (x, y, label).
+CONCEPT_SECTIONS = {
+    "quotient": (0.10, 0.82, "差商 difference quotient\n§5.1"),
+    "partial": (0.37, 0.82, "偏导数 partial derivatives\n梯度 gradient  §5.2"),
+    "hessian": (0.66, 0.94, "Hessian 矩阵  §5.7"),
+    "jacobian": (0.66, 0.66, "Jacobian 矩阵\n§5.3–5.5"),
+    "taylor": (0.91, 0.82, "Taylor 级数\n§5.1, §5.8"),
+    "backprop": (0.37, 0.52, "反向传播 backprop\n§5.6"),
 }
+#: The chapters that use them, in a row along the bottom of the map (left to right): key -> label.
+CONCEPT_CHAPTERS = {"ch7": "第7章\n优化 optimization", "ch9": "第9章\n回归 regression",
+                    "ch12": "第12章\n分类 classification", "ch10": "第10章\n降维 dim. reduction",
+                    "ch11": "第11章\n密度估计 density est.", "ch6": "第6章\n概率 probability"}
+#: Nodes of the concept map: key -> (x, y, label, kind). Kinds: "section" (this chapter), "chapter".
+CONCEPT_NODES = {**{key: (*node, "section") for key, node in CONCEPT_SECTIONS.items()},
+                 **{key: (round(0.10 + 0.17 * i, 2), 0.15, label, "chapter")
+                    for i, (key, label) in enumerate(CONCEPT_CHAPTERS.items())}}
 
+#: The chapters that use a section, by section: an arrow each, the middle one labelled 「用于 used in」.
+CONCEPT_USES = {"backprop": ("ch7", "ch9", "ch12"), "jacobian": ("ch10", "ch11", "ch6")}
 #: Edges of the concept map: (from, to, label).
 CONCEPT_EDGES = [
     ("quotient", "partial", "定义 defines"),
@@ -57,13 +61,7 @@ CONCEPT_EDGES = [
     ("hessian", "taylor", ""),
     ("jacobian", "taylor", "用于 used in"),
     ("partial", "backprop", "链式法则 chain rule"),
-    ("backprop", "ch7", ""),
-    ("backprop", "ch9", "用于 used in"),
-    ("backprop", "ch12", ""),
-    ("jacobian", "ch10", ""),
-    ("jacobian", "ch11", "用于 used in"),
-    ("jacobian", "ch6", ""),
-]
+] + [(start, end, "用于 used in" if k == 1 else "") for start, ends in CONCEPT_USES.items() for k, end in enumerate(ends)]
 
 
 def draw_concept_map(ax: Axes) -> dict:

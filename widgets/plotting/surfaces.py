@@ -11,6 +11,7 @@ vertices are replaced with ``set_verts``, while the surface itself stays untouch
 
 from __future__ import annotations
 
+import contextlib
 from typing import Mapping, Sequence
 
 import contourpy
@@ -78,6 +79,26 @@ def _fit_ylim(ax: Axes, data: tuple[float, float], limits: tuple[float, float], 
     ax.set_ylim(*safe_limits(float(back(lo)), float(back(hi)), log=log))
 
 
+@contextlib.contextmanager
+def unannounced(*axes: Axes):
+    """Change ``axes`` (limits, a legend's text) without marking the figure stale, and tell whether their limits moved.
+
+    Yields a dict whose ``"moved"`` is True afterwards when any x- or y-limits changed: the caller then
+    draws everything once (a saved background would show the old tick labels). A stale figure would
+    make a backend draw everything a second time, and a blitted move must leave the figure clean.
+    """
+    saved = [(ax, ax.stale_callback, ax.get_xlim(), ax.get_ylim()) for ax in axes]
+    for ax in axes:
+        ax.stale_callback = None
+    report = {"moved": False}
+    try:
+        yield report
+    finally:
+        for ax, callback, xlim, ylim in saved:
+            ax.stale_callback = callback
+            report["moved"] |= ax.get_xlim() != xlim or ax.get_ylim() != ylim
+
+
 def quantile_levels(Z, count: int = 16) -> np.ndarray:
     """Return up to ``count`` increasing contour levels at evenly spaced quantiles of the finite values of Z.
 
@@ -110,16 +131,19 @@ def level_segments(x: np.ndarray, y: np.ndarray, Z: np.ndarray, levels: Sequence
 
 # -- 2-D: contour map, critical points, the point, eigenvectors and the quadratic model -----------
 
-def draw_hessian_view(ax: Axes, X: np.ndarray, Y: np.ndarray, Z: np.ndarray, levels, legend: bool = False) -> dict:
-    """Draw contours of f with empty artists for critical points, a point, Hessian eigenvectors and
-    the level curves of the local quadratic model (5.147); return the artists.
+def draw_hessian_view(ax: Axes, X: np.ndarray | None = None, Y: np.ndarray | None = None, Z: np.ndarray | None = None,
+                      levels=None, legend: bool = False) -> dict:
+    """Draw contours of f (when given; else ``replace_contours`` draws them later) with empty artists for
+    critical points, a point, Hessian eigenvectors and the level curves of the local quadratic model
+    (5.147); return the artists.
 
     Critical points carry their own text labels, so the legend is optional (text is the costliest
     thing to redraw).
     """
     with house_style():
-        artists: dict = {"contours": ax.contour(X, Y, np.ma.masked_invalid(Z), levels=levels, cmap=CONTOUR_CMAP,
-                                                linewidths=0.9, zorder=1)}
+        artists: dict = {"contours": None}
+        if Z is not None:
+            replace_contours(ax, artists, X, Y, Z, levels)
         for kind, style in KIND_STYLE.items():
             artists[kind], = ax.plot([], [], linestyle="none", marker=style["marker"], color=style["color"],
                                      markersize=9, markeredgecolor="white", zorder=5, label=style["text"])
@@ -136,8 +160,6 @@ def draw_hessian_view(ax: Axes, X: np.ndarray, Y: np.ndarray, Z: np.ndarray, lev
                                            color=color, bbox={"boxstyle": "round,pad=0.2", "fc": "white",
                                                               "ec": "none", "alpha": 0.9})
                                    for color in EIGEN_COLORS]
-        ax.set_xlim(float(np.min(X)), float(np.max(X)))
-        ax.set_ylim(float(np.min(Y)), float(np.max(Y)))
         ax.set_aspect("equal", adjustable="box")
         ax.xaxis.set_major_locator(MaxNLocator(4, steps=[1, 2, 2.5, 5, 10]))
         ax.yaxis.set_major_locator(MaxNLocator(4, steps=[1, 2, 2.5, 5, 10]))
@@ -154,7 +176,8 @@ def draw_hessian_view(ax: Axes, X: np.ndarray, Y: np.ndarray, Z: np.ndarray, lev
 def replace_contours(ax: Axes, artists: dict, X: np.ndarray, Y: np.ndarray, Z: np.ndarray, levels) -> None:
     """Replace the contour set of ``draw_hessian_view`` for a new function and view (not for every move)."""
     with house_style():
-        artists["contours"].remove()
+        if artists.get("contours") is not None:
+            artists["contours"].remove()
         artists["contours"] = ax.contour(X, Y, np.ma.masked_invalid(Z), levels=levels, cmap=CONTOUR_CMAP,
                                          linewidths=0.9, zorder=1)
         ax.set_xlim(float(np.min(X)), float(np.max(X)))
@@ -166,14 +189,15 @@ def update_critical_points(ax: Axes, artists: dict, points: Sequence[tuple[float
     for label in artists["critical_labels"]:
         label.remove()
     artists["critical_labels"] = []
-    for kind, style in KIND_STYLE.items():
-        chosen = np.array([(px, py) for px, py, k in points if k == kind], dtype=np.float64).reshape(-1, 2)
-        artists[kind].set_data(chosen[:, 0], chosen[:, 1])
-        for px, py in chosen:
-            artists["critical_labels"].append(
-                ax.annotate(style["text"], (px, py), textcoords="offset points", xytext=(7, 6), fontsize=9,
-                            color=style["color"], fontweight="bold", zorder=8,
-                            bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.7}))
+    with house_style():
+        for kind, style in KIND_STYLE.items():
+            chosen = np.array([(px, py) for px, py, k in points if k == kind], dtype=np.float64).reshape(-1, 2)
+            artists[kind].set_data(chosen[:, 0], chosen[:, 1])
+            for px, py in chosen:
+                artists["critical_labels"].append(
+                    ax.annotate(style["text"], (px, py), textcoords="offset points", xytext=(7, 6), fontsize=9,
+                                color=style["color"], fontweight="bold", zorder=8,
+                                bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.7}))
 
 
 def update_hessian_point(artists: Mapping, point, eigenvalues, eigenvectors, arrow_length: float,
@@ -223,6 +247,29 @@ def update_hessian_point(artists: Mapping, point, eigenvalues, eigenvectors, arr
     artists["window"].set_data([px - w, px + w, px + w, px - w, px - w], [py - w, py - w, py + w, py + w, py - w])
 
 
+def update_local_quadratic(map_artists: Mapping, slice_artists: Mapping, f, point, value: float, gradient,
+                           eigenvalues, eigenvectors, levels, half_width: float, arrow_length: float,
+                           keep_view: bool = False) -> list[np.ndarray]:
+    """Show the second-order picture of f at ``point`` (``f`` takes arrays x, y): the Hessian's eigenvectors u_1,
+    u_2 (columns of ``eigenvectors``) labelled with their eigenvalues, the level curves (at ``levels``) of the
+    quadratic model q(x) = f(x0) + grad f(x0) d + d^T H d / 2, d = x - x0 (5.147), in the window of
+    ``half_width``, and the slices of f and q along u_1 and u_2 (with ``keep_view`` the slices keep their
+    y-limits while they hold them). Return the model's level curves."""
+    p, g = np.asarray(point, dtype=np.float64), np.asarray(gradient, dtype=np.float64)
+    lam, U = np.asarray(eigenvalues, dtype=np.float64), np.asarray(eigenvectors, dtype=np.float64)
+    w = half_width
+    xl, yl = np.linspace(p[0] - w, p[0] + w, 33), np.linspace(p[1] - w, p[1] + w, 33)
+    delta = np.stack(np.meshgrid(xl, yl), axis=-1) - p
+    quadratic = value + delta @ g + 0.5 * (delta @ U) ** 2 @ lam     # d^T H d = sum_i lambda_i (u_i . d)^2
+    segments = level_segments(xl, yl, quadratic, levels)
+    update_hessian_point(map_artists, p, lam, U, arrow_length, segments, w)
+    t = np.linspace(-w, w, 81)
+    update_eigen_slices(slice_artists, t, [f(p[0] + t * u[0], p[1] + t * u[1]) - value for u in U.T],
+                        [float(g @ u) * t + 0.5 * lam_i * t ** 2 for lam_i, u in zip(lam, U.T)],
+                        slice_artists["f1"].axes, keep_view=keep_view)
+    return segments
+
+
 def draw_eigen_slices(ax: Axes) -> dict:
     """Draw empty slices f(x0 + t u_i) - f(x0) (solid) and their quadratic models (dashed) along the
     eigenvectors u_1 (blue, plain lines) and u_2 (orange, lines with hollow circles); return the artists."""
@@ -268,6 +315,21 @@ def grid_polygons(X: np.ndarray, Y: np.ndarray, Z: np.ndarray) -> np.ndarray:
     return quads.reshape(-1, 4, 3)
 
 
+def surface_zlim(Z: np.ndarray) -> tuple[float, float] | None:
+    """Return z-limits that show the finite heights Z with a little room (a pole, which would flatten everything
+    else, is clipped to the 1st-99th percentiles), or None when no height is finite."""
+    finite = np.asarray(Z, dtype=np.float64)
+    finite = finite[np.isfinite(finite)]
+    if finite.size == 0:
+        return None
+    lo, hi = float(finite.min()), float(finite.max())
+    p1, p99 = np.percentile(finite, [1, 99])
+    if hi - lo > 50 * max(p99 - p1, 1e-12):
+        lo, hi = float(p1), float(p99)
+    pad = 0.08 * max(hi - lo, 1e-9)
+    return (lo - pad, hi + pad)
+
+
 def draw_surface_3d(ax, X: np.ndarray, Y: np.ndarray, Z: np.ndarray, zlim) -> dict:
     """Draw the surface z = f(x, y) once (it never moves) on a 3-D Axes; return the artists."""
     with house_style():
@@ -289,11 +351,14 @@ def draw_surface_3d(ax, X: np.ndarray, Y: np.ndarray, Z: np.ndarray, zlim) -> di
     return artists
 
 
-def draw_local_models_3d(ax, Xl: np.ndarray, Yl: np.ndarray, Z1: np.ndarray, Zk: np.ndarray, point3, zlim,
-                         order: int = 2) -> dict:
-    """Draw the tangent plane T_1 and a Taylor model T_k over a patch around x0, and the point; return them."""
-    plane_verts = grid_polygons(Xl, Yl, np.clip(_finite(Z1), *zlim))
-    model_verts = grid_polygons(Xl, Yl, np.clip(_finite(Zk), *zlim))
+def draw_local_models_3d(ax, Xl: np.ndarray | None = None, Yl: np.ndarray | None = None, Z1: np.ndarray | None = None,
+                         Zk: np.ndarray | None = None, point3=(np.nan, np.nan, np.nan), zlim=None, order: int = 2) -> dict:
+    """Draw the tangent plane T_1 and a Taylor model T_k over a patch around x0, and the point; return them.
+
+    Without data they are drawn empty, for ``update_local_models_3d`` to move them."""
+    empty = np.empty((0, 4, 3))
+    plane_verts = empty if Z1 is None else grid_polygons(Xl, Yl, np.clip(_finite(Z1), *zlim))
+    model_verts = empty if Zk is None else grid_polygons(Xl, Yl, np.clip(_finite(Zk), *zlim))
     with house_style():
         artists = {
             "plane": Poly3DCollection(plane_verts, facecolor=ORDER_COLORS[1], edgecolor=ORDER_COLORS[1],
