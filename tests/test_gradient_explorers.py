@@ -655,3 +655,14 @@ def test_jacobian_reset_after_maps_formulas_and_moves(jacobian):
     np.testing.assert_allclose(jacobian.values["J"], [[-2, 1], [1, 1]])
     assert jacobian.values["ratio"] == pytest.approx(-3.0)
     assert jacobian.in_axes.get_xlim() == (-1.5, 2.0)
+
+
+@pytest.mark.parametrize("x2", ["1e30", "1e30 + t", "-1e300"])
+def test_a_path_far_from_the_origin_is_drawn(chain, x2):
+    """A path around x2 = 1e30 once got a view 2.7 wide there, which float64 cannot tell from a point."""
+    chain.controls["x2"].value = x2
+    chain.controls["t"].value = 2.0
+    assert chain.message == "" and chain.last_error is None
+    lo, hi = chain.map_axes.get_ylim()
+    assert lo < chain.values["point"][1] < hi and np.isfinite([lo, hi]).all()
+    assert chain.snapshot_png()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -60,13 +60,14 @@ def robust_limits(values, pad: float = 0.08, quantile: float = 0.0) -> tuple[flo
 
 def square_view(points: np.ndarray, margin: float = 1.35, least: float = 0.5):
     """Return equal (xlim, ylim) centred on the finite 2-D ``points`` with ``margin`` times their larger half-span
-    (at least ``least``), or None when no point is finite."""
+    (at least ``least``, and wide enough to tell its ends apart far from 0), or None when no point is finite."""
     points = np.asarray(points, dtype=np.float64)
     points = points[np.all(np.isfinite(points), axis=1)]
     if points.size == 0:
         return None
     lo, hi = points.min(axis=0), points.max(axis=0)
-    centre, half = (lo + hi) / 2, max(float(np.max(hi - lo)) / 2 * margin, least)
+    centre = (lo + hi) / 2
+    half = max(float(np.max(hi - lo)) / 2 * margin, least, 1e-9 * float(np.max(np.abs(centre))))
     return (centre[0] - half, centre[0] + half), (centre[1] - half, centre[1] + half)
 
 
