@@ -130,6 +130,10 @@ CALLS = {
     "draw_chain_curves": ("2d", lambda ax: wp.draw_chain_curves(
         ax, np.linspace(0, 6, 50), {k: np.sin(np.linspace(0, 6, 50) + i) for i, k in
                                     enumerate(("h", "dh", "term1", "term2"))})),
+    "draw_chain_rule": ("2x2d", lambda axes: wp.draw_chain_rule(
+        *axes, *_field(), np.column_stack([np.sin(np.linspace(0, 6, 50)), np.cos(np.linspace(0, 6, 50))]),
+        np.linspace(0, 6, 50), {k: np.sin(np.linspace(0, 6, 50) + i) for i, k in
+                                enumerate(("h", "dh", "term1", "term2"))})),
     "draw_computation_graph": ("2d", lambda ax: wp.draw_computation_graph(ax, _trace(), step=5)),
     "draw_concept_map": ("2d", wp.draw_concept_map),
     "draw_contour_map": ("2d", lambda ax: wp.draw_contour_map(ax, *_field(), mv.contour_levels(_field()[2], 12),
@@ -150,6 +154,7 @@ CALLS = {
     "draw_gradient_check": ("2d", lambda ax: wp.draw_gradient_check(
         ax, np.logspace(-10, -1, 30), {"forward": np.logspace(-10, -1, 30) ** 0.5})),
     "draw_gradient_field": ("2d", lambda ax: wp.draw_gradient_field(ax, *_grid(9), *_grid(9))),
+    "draw_gradient_map": ("2d", lambda ax: wp.draw_gradient_map(ax, mv.ScalarField(mv.x ** 2 * mv.y), *_field())),
     "draw_graph": ("2d", lambda ax: wp.draw_graph(ax, ["$x$", "$a$", "$f$"], [(0, 1), (1, 2)],
                                                   wp.layered_layout([[], [0], [1]]))),
     "draw_hessian_view": ("2d", lambda ax: wp.draw_hessian_view(ax, *_grid()[:2], _grid()[0] ** 2 - _grid()[1] ** 2,
@@ -157,6 +162,7 @@ CALLS = {
     "draw_identity_check": ("3x2d", lambda axes: wp.draw_identity_check(
         axes, np.array([[1.0, -2.0], [0.5, 3.0]]) + 1e-10, np.array([[1.0, -2.0], [0.5, 3.0]]))),
     "draw_jacobian": ("2d", lambda ax: wp.draw_jacobian(ax, tensor_case("5.13", 3, 2, 0).jacobian, annotate=True)),
+    "draw_jacobian_panels": ("3x2d", lambda axes: wp.draw_jacobian_panels(*axes, np.logspace(-2, 0, 20))),
     "draw_linearization": ("2d", lambda ax: wp.draw_linearization(
         ax, np.linspace(-3, 3, 50), np.sin(np.linspace(-3, 3, 50)), -2.0, np.sin(-2.0), np.cos(-2.0))),
     "draw_lines": ("2d", lambda ax: wp.draw_lines(ax, wp.grid_lines((-2, 2), (-2, 2)))),

@@ -10,7 +10,7 @@ from hypothesis import given, strategies as st
 from matplotlib.backend_bases import MouseEvent
 
 from explorer_inputs import live_figures
-from pixels import assert_moves_repaint_like_full_redraws
+from pixels import assert_moves_repaint_like_full_redraws, full_redraw
 
 from widgets.explorers import canvas as transport
 from widgets.explorers import chain_rule_explorer, gradient_explorer, jacobian_explorer
@@ -569,3 +569,100 @@ def test_jacobian_image_too_elongated_for_equal_scale_gets_a_message(f2):
         assert explorer.message == "" and explorer.last_error is None
     finally:
         explorer.close()
+
+
+# -- reset: back to the first picture -------------------------------------------------------------
+def _first_state(explorer) -> dict:
+    """Return what reset must restore: every control's value and range, and the first picture."""
+    return {"controls": {name: (c.value, getattr(c, "min", None), getattr(c, "max", None))
+                         for name, c in explorer.controls.items()},
+            "pixels": full_redraw(explorer)}
+
+
+def _assert_back(explorer, first: dict) -> None:
+    assert explorer.message == "" and explorer.last_error is None
+    for name, saved in first["controls"].items():
+        c = explorer.controls[name]
+        assert (c.value, getattr(c, "min", None), getattr(c, "max", None)) == saved, name
+    np.testing.assert_array_equal(full_redraw(explorer), first["pixels"])
+
+
+def test_gradient_reset_after_presets_formulas_and_moves(gradient):
+    first = _first_state(gradient)
+    gradient.controls["function"].value = "example 5.6"   # another view: the x and y ranges change
+    gradient.set_values(x=-0.9, y=1.1, theta=4.0)
+    gradient.controls["formula"].value = "x^2 - 3y"
+    assert gradient.controls["function"].value == "custom"
+    gradient.reset_button.click()
+    _assert_back(gradient, first)
+    assert sp.simplify(gradient.expression - (x ** 2 * y + x * y ** 3)) == 0
+    assert gradient.controls["function"].value == "example 5.7"
+    np.testing.assert_allclose(gradient.values["gradient"], grad57(1.0, 0.5))
+    assert (gradient.xlim, gradient.ylim) == ((-2.0, 2.0), (-2.0, 2.0))
+
+
+def test_gradient_reset_of_a_typed_first_function_restores_its_view():
+    explorer = gradient_explorer("x y", xlim=(-1.0, 1.0), ylim=(-0.5, 0.5), x=0.5, y=0.25)
+    try:
+        assert explorer.controls["function"].value == "custom"
+        first = _first_state(explorer)
+        explorer.controls["function"].value = "waves"   # view [-3, 3]^2
+        explorer.controls["formula"].value = "x + y"    # typed on the waves' view
+        explorer.reset()
+        _assert_back(explorer, first)
+        assert (explorer.xlim, explorer.ylim) == ((-1.0, 1.0), (-0.5, 0.5))
+        assert sp.simplify(explorer.expression - x * y) == 0
+        np.testing.assert_allclose(explorer.values["gradient"], [0.25, 0.5])   # grad (xy) = (y, x)
+    finally:
+        explorer.close()
+
+
+def test_a_typed_formula_chooses_the_custom_entry(gradient):
+    gradient.controls["formula"].value = "x^3 - y"
+    assert gradient.controls["function"].value == "custom"
+    gradient.set_values(x=1.0, y=0.0, theta=0.0)
+    assert gradient.values["exact"] == pytest.approx(3.0)   # d/dx x^3 = 3x^2
+    gradient.controls["function"].value = "bowl"             # a preset again: the box is emptied
+    assert gradient.controls["formula"].value == "" and gradient.controls["function"].value == "bowl"
+
+
+def test_chain_rule_reset_after_formulas_and_moves(chain):
+    first = _first_state(chain)
+    chain.controls["t"].value = 4.2
+    chain.controls["f"].value = "x1 x2"
+    chain.controls["x1"].value = "t"
+    chain.controls["x2"].value = "t^2/10"
+    chain.controls["x2"].value = "foo(t)"   # refused: a message, the picture is kept
+    assert "foo" in chain.message
+    chain.reset_button.click()
+    _assert_back(chain, first)
+    assert chain.values["dh"] == pytest.approx(2 * np.sin(1.0) * (np.cos(1.0) - 1), abs=1e-12)   # (5.50c)
+    ts, h = chain.chain["h"].get_data()
+    np.testing.assert_allclose(h, np.sin(ts) ** 2 + 2 * np.cos(ts), atol=1e-12)
+
+
+def test_jacobian_reset_after_maps_formulas_and_moves(jacobian):
+    first = _first_state(jacobian)
+    jacobian.controls["map"].value = "polar"     # another view: the x and y ranges change
+    jacobian.set_values(x=1.7, y=2.5, size=0.05)
+    jacobian.controls["f2"].value = "x y"       # typing chooses the typed map
+    assert jacobian.controls["map"].value == "typed"
+    jacobian.controls["f1"].value = "3.05x"     # with f2 = y: ratio limits that would also suit the book's map
+    jacobian.controls["f2"].value = "y"
+    assert jacobian.values["det"] == pytest.approx(3.05)
+    jacobian.reset_button.click()
+    _assert_back(jacobian, first)
+    np.testing.assert_allclose(jacobian.values["J"], [[-2, 1], [1, 1]])
+    assert jacobian.values["ratio"] == pytest.approx(-3.0)
+    assert jacobian.in_axes.get_xlim() == (-1.5, 2.0)
+
+
+@pytest.mark.parametrize("x2", ["1e30", "1e30 + t", "-1e300"])
+def test_a_path_far_from_the_origin_is_drawn(chain, x2):
+    """A path around x2 = 1e30 once got a view 2.7 wide there, which float64 cannot tell from a point."""
+    chain.controls["x2"].value = x2
+    chain.controls["t"].value = 2.0
+    assert chain.message == "" and chain.last_error is None
+    lo, hi = chain.map_axes.get_ylim()
+    assert lo < chain.values["point"][1] < hi and np.isfinite([lo, hi]).all()
+    assert chain.snapshot_png()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -281,15 +281,15 @@ _angle = sp.pi / 6
 #: The maps of the Jacobian explorer (key -> preset); "book" is Fig. 5.5.
 JACOBIAN_PRESETS: dict[str, MapPreset] = {
     "book": MapPreset((-2 * x + y, x + y), point=(0.0, 0.0), size=1.0, xlim=(-1.5, 2.0), ylim=(-1.5, 2.0),
-                      label="Fig. 5.5: [[-2, 1], [1, 1]]"),
+                      label="图 5.5  [[−2, 1], [1, 1]]"),
     "polar": MapPreset((r * sp.cos(phi), r * sp.sin(phi)), variables=(r, phi), point=(1.0, 0.6), size=0.4,
-                       xlim=(0.0, 2.0), ylim=(0.0, float(sp.pi)), label="polar -> Cartesian (r cos φ, r sin φ)"),
+                       xlim=(0.0, 2.0), ylim=(0.0, float(sp.pi)), label="极坐标 polar → Cartesian"),
     "shear": MapPreset((x + y, y), point=(0.0, 0.0), size=1.0, xlim=(-1.5, 2.0), ylim=(-1.5, 2.0),
-                       label="shear (x + y, y)"),
+                       label="剪切 shear (x + y, y)"),
     "rotation": MapPreset((sp.cos(_angle) * x - sp.sin(_angle) * y, sp.sin(_angle) * x + sp.cos(_angle) * y),
-                          point=(0.0, 0.0), size=1.0, xlim=(-1.5, 2.0), ylim=(-1.5, 2.0), label="rotation by 30°"),
+                          point=(0.0, 0.0), size=1.0, xlim=(-1.5, 2.0), ylim=(-1.5, 2.0), label="旋转 rotation 30°"),
     "fold": MapPreset((x, y ** 2), point=(0.3, -1.2), size=0.4, xlim=(-1.5, 1.5), ylim=(-1.5, 1.5),
-                      label="fold (x, y²)"),
+                      label="折叠 fold (x, y²)"),
     "sine": MapPreset((x + sp.sin(y), y + sp.sin(x)), point=(1.0, 0.5), size=0.5, xlim=(-2.0, 2.0),
                       ylim=(-2.0, 2.0), label="(x + sin y, y + sin x)"),
 }

@@ -15,8 +15,8 @@ from matplotlib.axes import Axes
 from matplotlib.patches import Polygon
 from matplotlib.ticker import AutoLocator, MaxNLocator, NullLocator
 
-from widgets.math.gradients import normalized, square_boundary
-from widgets.plotting.style import COLORS, house_style
+from widgets.math.gradients import contour_levels, grid, normalized, square_boundary
+from widgets.plotting.style import COLORS, finite, house_style, safe_limits, self_contained_ticks
 
 #: Colours of this section's artists (taken from the house palette).
 GRADIENT_COLORS = {
@@ -33,10 +33,42 @@ GRADIENT_COLORS = {
 }
 
 
-def _finite(values) -> np.ndarray:
-    values = np.array(values, dtype=np.float64)
-    values[~np.isfinite(values)] = np.nan
-    return values
+_KEY_MARKS = {"line": "━━", "dash": "╌╌", "arrow": "➜", "dot": "●", "cross": "✕", "tri": "▲", "patch": "■"}
+
+
+def colour_key(items: Sequence[tuple[str, str, str]]) -> str:
+    """Return the HTML of a colour key shown above a figure (cheaper than a legend redrawn on every move):
+    one mark per (kind of mark, colour, text); the kinds are those of ``_KEY_MARKS``."""
+    parts = [f'<span style="color:{color}">{_KEY_MARKS[kind]}</span>&nbsp;{text}' for kind, color, text in items]
+    return '<span style="font-size: 14px">' + " &nbsp;&nbsp; ".join(parts) + "</span>"
+
+
+def robust_limits(values, pad: float = 0.08, quantile: float = 0.0) -> tuple[float, float]:
+    """Return padded limits of the finite values (between the ``quantile`` and 100 - ``quantile`` percentiles);
+    (-1, 1) when none is finite."""
+    values = np.asarray(values, dtype=np.float64)
+    values = values[np.isfinite(values)]
+    if values.size == 0:
+        return (-1.0, 1.0)
+    lo, hi = np.percentile(values, [quantile, 100 - quantile]) if quantile else (values.min(), values.max())
+    if hi - lo < 1e-9 * max(1.0, abs(lo), abs(hi)):  # constant (relative to its size): open a window around it
+        half = max(1.0, 0.1 * max(abs(lo), abs(hi)))
+        lo, hi = lo - half, hi + half
+    span = hi - lo
+    return safe_limits(float(lo - pad * span), float(hi + pad * span))
+
+
+def square_view(points: np.ndarray, margin: float = 1.35, least: float = 0.5):
+    """Return equal (xlim, ylim) centred on the finite 2-D ``points`` with ``margin`` times their larger half-span
+    (at least ``least``, and wide enough to tell its ends apart far from 0), or None when no point is finite."""
+    points = np.asarray(points, dtype=np.float64)
+    points = points[np.all(np.isfinite(points), axis=1)]
+    if points.size == 0:
+        return None
+    lo, hi = points.min(axis=0), points.max(axis=0)
+    centre = (lo + hi) / 2
+    half = max(float(np.max(hi - lo)) / 2 * margin, least, 1e-9 * float(np.max(np.abs(centre))))
+    return (centre[0] - half, centre[0] + half), (centre[1] - half, centre[1] + half)
 
 
 def lean_ticks(*axes: Axes, nbins: int = 4) -> None:
@@ -92,6 +124,14 @@ def _arrow(ax: Axes, color: str, label: str = "_arrow", width: float = 0.012, zo
                      width=width, label=label, zorder=zorder)
 
 
+def _point_with_arrows(ax: Axes, **arrows: tuple[str, str]) -> dict:
+    """Draw empty one-arrow quivers (name=(colour name in GRADIENT_COLORS, label)) and the point they start at."""
+    with house_style():
+        artists = {name: _arrow(ax, GRADIENT_COLORS[color], label) for name, (color, label) in arrows.items()}
+        artists["point"] = ax.plot([], [], "o", color=COLORS["point"], markersize=7, zorder=7)[0]
+    return artists
+
+
 def move_arrow(arrow, start, vector) -> None:
     """Move a one-arrow quiver to start at ``start`` with components ``vector`` (nan hides it)."""
     offsets = np.asarray(start, dtype=np.float64).reshape(1, 2)
@@ -135,7 +175,7 @@ def draw_contour_map(ax: Axes, X: np.ndarray, Y: np.ndarray, Z: np.ndarray, leve
                      xlabel: str = "$x$", ylabel: str = "$y$", clabel: bool = False) -> dict:
     """Draw the contour lines f = const of Z over (X, Y) on equal axes; return {"contours": ...}."""
     with house_style():
-        contours = ax.contour(X, Y, _finite(Z), levels=levels, cmap="viridis", linewidths=1.0, zorder=2)
+        contours = ax.contour(X, Y, finite(Z), levels=levels, cmap="viridis", linewidths=1.0, zorder=2)
         if clabel:
             label_contours(ax, contours, (X.min(), X.max()), (Y.min(), Y.max()))
         ax.set_xlim(X.min(), X.max())
@@ -151,7 +191,7 @@ def replace_contours(artists: dict, ax: Axes, X: np.ndarray, Y: np.ndarray, Z: n
     """Replace the contour lines of ``draw_contour_map`` (when the function itself changes)."""
     artists["contours"].remove()
     with house_style():
-        artists["contours"] = ax.contour(X, Y, _finite(Z), levels=levels, cmap="viridis", linewidths=1.0, zorder=2)
+        artists["contours"] = ax.contour(X, Y, finite(Z), levels=levels, cmap="viridis", linewidths=1.0, zorder=2)
     ax.set_xlim(X.min(), X.max())
     ax.set_ylim(Y.min(), Y.max())
 
@@ -193,11 +233,8 @@ def draw_direction_marks(ax: Axes) -> dict:
                              label="level curve $f = f(p)$")[0],
             "level": ax.plot([], [], color=GRADIENT_COLORS["level"], linestyle="--", linewidth=1.2, zorder=4,
                              label="its tangent")[0],
-            "ascent": _arrow(ax, GRADIENT_COLORS["ascent"], r"$\nabla f/\|\nabla f\|$"),
-            "u": _arrow(ax, GRADIENT_COLORS["u"], r"$u$"),
-            "point": ax.plot([], [], "o", color=COLORS["point"], markersize=7, zorder=7)[0],
         }
-    return artists
+    return artists | _point_with_arrows(ax, ascent=("ascent", r"$\nabla f/\|\nabla f\|$"), u=("u", r"$u$"))
 
 
 def update_direction_marks(artists: Mapping, point, u, ascent, length: float) -> None:
@@ -256,11 +293,11 @@ def draw_directional_profile(ax: Axes) -> dict:
 
 
 def update_directional_profile(artists: Mapping, ax: Axes, thetas: np.ndarray, values: np.ndarray, theta: float,
-                               exact: float, fd: float, theta_ascent: float | None, slope_max: float) -> None:
+                               exact: float, fd: float, theta_ascent: float | None, slope_max: float) -> bool:
     """Move the profile of ``draw_directional_profile``: the curve, the current angle, the two
     derivative values and the extremes at theta_ascent and theta_ascent + pi. The y-limits +-top change
-    only when the curve leaves them or becomes small in them (``steady_top``)."""
-    artists["curve"].set_data(thetas, _finite(values))
+    only when the curve leaves them or becomes small in them (``steady_top``); return True when they did."""
+    artists["curve"].set_data(thetas, finite(values))
     artists["current"].set_data([theta], [exact])
     artists["fd"].set_data([theta], [fd])
     artists["theta"].set_xdata([theta, theta])
@@ -270,22 +307,54 @@ def update_directional_profile(artists: Mapping, ax: Axes, thetas: np.ndarray, v
         ends = np.mod([theta_ascent, theta_ascent + np.pi], 2 * np.pi)
         artists["extremes"].set_data(ends, [slope_max, -slope_max])
     top = steady_top(max(1.15 * slope_max, 1e-3), ax.get_ylim()[1])
-    if ax.get_ylim() != (-top, top):
-        ax.set_ylim(-top, top)
+    if ax.get_ylim() == (-top, top):
+        return False
+    ax.set_ylim(-top, top)
+    return True
+
+
+#: The colour key of the gradient explorer (``colour_key``).
+GRADIENT_KEY = colour_key([
+    ("arrow", GRADIENT_COLORS["u"], "方向 $u$"), ("arrow", GRADIENT_COLORS["ascent"], r"最陡上升 $\nabla f/\|\nabla f\|$"),
+    ("line", GRADIENT_COLORS["level"], "过该点的等高线 level curve"), ("dash", GRADIENT_COLORS["level"], "切线 tangent"),
+    ("arrow", GRADIENT_COLORS["field"], "梯度场 gradient field"),
+    ("line", COLORS["function"], r"$\nabla f\cdot u$ vs $\theta$"),
+    ("cross", COLORS["point"], "有限差分 finite difference"),
+    ("tri", GRADIENT_COLORS["ascent"], "最陡上升/下降 steepest ascent/descent")])
+
+
+def _coarse_gradient(field, X: np.ndarray, Y: np.ndarray, n: int = 13):
+    """Return a coarse n x n grid over the view of (X, Y) and the components of ``field``'s gradient on it."""
+    Xf, Yf = grid((X.min(), X.max()), (Y.min(), Y.max()), n)
+    G = field.grad(Xf, Yf)
+    return Xf, Yf, G[..., 0], G[..., 1]
+
+
+def draw_gradient_map(ax: Axes, field, X: np.ndarray, Y: np.ndarray, Z: np.ndarray) -> dict:
+    """Draw the contour map of ``field`` (a ``ScalarField``; Z its values on the grid X, Y) with its gradient
+    directions and empty marks of a point (``draw_direction_marks``); the grid stays in "grid", for the
+    level curve through the point (``update_level_curve``)."""
+    artists = draw_contour_map(ax, X, Y, Z, contour_levels(Z, 14))
+    artists.update(draw_gradient_field(ax, *_coarse_gradient(field, X, Y)))
+    return {**artists, **draw_direction_marks(ax), "grid": (X, Y, Z)}
+
+
+def update_gradient_map(artists: dict, ax: Axes, field, X: np.ndarray, Y: np.ndarray, Z: np.ndarray) -> None:
+    """Show a new function or view in the map of ``draw_gradient_map`` (its contour set is replaced)."""
+    replace_contours(artists, ax, X, Y, Z, contour_levels(Z, 14))
+    Xf, Yf, U, V = _coarse_gradient(field, X, Y)
+    update_gradient_field(artists, U, V, Xf, Yf)
+    artists["grid"] = (X, Y, Z)
 
 
 # -- the chain rule along a path (5.49, Example 5.8) ---------------------------------------------
 def draw_path_on_map(ax: Axes, xs: np.ndarray, ys: np.ndarray) -> dict:
     """Draw the path x(t) and empty artists for the current point, velocity dx/dt and gradient direction."""
     with house_style():
-        artists = {
-            "path": ax.plot(_finite(xs), _finite(ys), color=GRADIENT_COLORS["path"], linewidth=2.0, zorder=4,
-                            label=r"path $x(t)$")[0],
-            "gradient": _arrow(ax, GRADIENT_COLORS["ascent"], r"$\nabla f$ (direction)"),
-            "velocity": _arrow(ax, GRADIENT_COLORS["u"], r"$dx/dt$"),
-            "point": ax.plot([], [], "o", color=COLORS["point"], markersize=7, zorder=7)[0],
-        }
-    return artists
+        path = ax.plot(finite(xs), finite(ys), color=GRADIENT_COLORS["path"], linewidth=2.0, zorder=4,
+                       label=r"path $x(t)$")[0]
+    return {"path": path, **_point_with_arrows(ax, gradient=("ascent", r"$\nabla f$ (direction)"),
+                                               velocity=("u", r"$dx/dt$"))}
 
 
 def update_path_on_map(artists: Mapping, point, velocity, gradient_direction, length: float) -> None:
@@ -313,7 +382,7 @@ def draw_chain_curves(ax: Axes, ts: np.ndarray, curves: Mapping[str, np.ndarray]
     with house_style():
         artists = {"zero": ax.axhline(0.0, color=COLORS["axis"], linewidth=0.8, zorder=1)}
         for name, style in _CHAIN_STYLES.items():
-            artists[name] = ax.plot(ts, _finite(curves[name]), zorder=3, **style)[0]
+            artists[name] = ax.plot(ts, finite(curves[name]), zorder=3, **style)[0]
         artists["t"] = ax.axvline(ts[0], color=COLORS["point"], linewidth=1.0, alpha=0.6, zorder=2)
         artists["marks"] = ax.plot([], [], "o", color=COLORS["point"], markersize=5, zorder=5)[0]
         ax.set_xlim(ts[0], ts[-1])
@@ -324,13 +393,47 @@ def draw_chain_curves(ax: Axes, ts: np.ndarray, curves: Mapping[str, np.ndarray]
 def update_chain_curves(artists: Mapping, ts: np.ndarray, curves: Mapping[str, np.ndarray]) -> None:
     """Replace the four curves of ``draw_chain_curves`` (when the function or the path changes)."""
     for name in _CHAIN_STYLES:
-        artists[name].set_data(ts, _finite(curves[name]))
+        artists[name].set_data(ts, finite(curves[name]))
 
 
 def update_chain_marks(artists: Mapping, t: float, values: Sequence[float]) -> None:
     """Mark the current t and the values of the curves there."""
     artists["t"].set_xdata([t, t])
-    artists["marks"].set_data([t] * len(values), _finite(values))
+    artists["marks"].set_data([t] * len(values), finite(values))
+
+
+#: The colour key of the chain-rule explorer (``colour_key``).
+CHAIN_KEY = colour_key([
+    ("line", GRADIENT_COLORS["path"], "路径 path $x(t)$"), ("arrow", GRADIENT_COLORS["u"], "速度 $dx/dt$"),
+    ("arrow", GRADIENT_COLORS["ascent"], r"$\nabla f$ 的方向 (direction)"),
+    ("line", COLORS["function"], "$f(x(t))$"), ("line", COLORS["tangent"], "$df/dt$"),
+    ("dash", COLORS["secant"], r"$\frac{\partial f}{\partial x_1}\frac{dx_1}{dt}$"),
+    ("dash", COLORS["error"], r"$\frac{\partial f}{\partial x_2}\frac{dx_2}{dt}$")])
+
+
+def draw_chain_rule(ax_map: Axes, ax_curves: Axes, X: np.ndarray, Y: np.ndarray, Z: np.ndarray,
+                    position: np.ndarray, ts: np.ndarray, curves: Mapping[str, np.ndarray]) -> dict:
+    """Draw the chain-rule explorer's panels: the contour map of f (Z on the grid X, Y) with the path x(t)
+    (``position``, one row per t) and empty marks of the point, and beside it the ``curves`` against ``ts``
+    (``draw_chain_curves``) on y-limits fitted to their bulk; return {"map": artists, "curves": artists}."""
+    artists = draw_contour_map(ax_map, X, Y, Z, contour_levels(Z, 14), "$x_1$", "$x_2$")
+    artists.update(draw_path_on_map(ax_map, position[:, 0], position[:, 1]))
+    panels = {"map": artists, "curves": draw_chain_curves(ax_curves, ts, curves)}
+    ax_curves.set_ylim(*robust_limits(np.concatenate(list(curves.values())), quantile=3.0))
+    lean_ticks(ax_map, ax_curves)
+    # Huge values (exp of a long path) keep their power of ten on each tick, not above the axes where
+    # the fixed layout cuts it off.
+    self_contained_ticks(ax_curves)
+    return panels
+
+
+def update_chain_rule(panels: Mapping, ax_map: Axes, ax_curves: Axes, X: np.ndarray, Y: np.ndarray, Z: np.ndarray,
+                      position: np.ndarray, ts: np.ndarray, curves: Mapping[str, np.ndarray]) -> None:
+    """Show a new function or path in the panels of ``draw_chain_rule`` (the contour set is replaced)."""
+    replace_contours(panels["map"], ax_map, X, Y, Z, contour_levels(Z, 14))
+    panels["map"]["path"].set_data(finite(position[:, 0]), finite(position[:, 1]))
+    update_chain_curves(panels["curves"], ts, curves)
+    ax_curves.set_ylim(*robust_limits(np.concatenate(list(curves.values())), quantile=3.0))
 
 
 # -- gradient checking (remark at the end of 5.2) ------------------------------------------------
@@ -349,7 +452,7 @@ def draw_gradient_check(ax: Axes, hs: np.ndarray, curves: Mapping[str, np.ndarra
     with house_style():
         artists = {}
         for i, (label, errors) in enumerate(curves.items()):
-            artists[label] = ax.loglog(hs, np.maximum(_finite(errors), floor), color=colors[i % 4],
+            artists[label] = ax.loglog(hs, np.maximum(finite(errors), floor), color=colors[i % 4],
                                        linestyle=("-", "--", "-.", ":")[i % 4], label=label)[0]
         artists["threshold"] = ax.axhline(threshold, color=COLORS["point"], linestyle="--", linewidth=1.0,
                                           label=f"threshold ${_power_of_ten(threshold)}$")
@@ -392,7 +495,7 @@ def update_lines(artists: list, lines: Sequence[tuple[np.ndarray, np.ndarray]]) 
     """Move a family of polylines of ``draw_lines``; unused artists are emptied."""
     for i, artist in enumerate(artists):
         if i < len(lines):
-            artist.set_data(_finite(lines[i][0]), _finite(lines[i][1]))
+            artist.set_data(finite(lines[i][0]), finite(lines[i][1]))
         else:
             artist.set_data([], [])
 
@@ -431,7 +534,7 @@ def update_square_map(artists: Mapping, square: np.ndarray, image: np.ndarray, l
                       n_per_side: int, flipped: bool = False) -> None:
     """Move the square (boundary points), its true image and the linearized parallelogram; colour a
     flipped image (det J < 0) differently."""
-    square, image = np.asarray(square), _finite(image)
+    square, image = np.asarray(square), finite(image)
     artists["square"].set_xy(square)
     for name, boundary in (("square", square), ("image", image)):
         b1, b2 = _edges(boundary, n_per_side)
@@ -488,10 +591,10 @@ def draw_area_convergence(ax: Axes, sizes: np.ndarray) -> dict:
 
 
 def update_area_convergence(artists: Mapping, ax: Axes, sizes: np.ndarray, ratios: np.ndarray, det: float,
-                            size: float, ratio: float) -> None:
+                            size: float, ratio: float) -> bool:
     """Move the measured ratios, the |det J| line and the current size's mark; re-frame the y-axis when the
-    values leave the view or become small in it (``steady_limits``)."""
-    ratios = np.abs(_finite(ratios))
+    values leave the view or become small in it (``steady_limits``); return True when it did."""
+    ratios = np.abs(finite(ratios))
     artists["ratio"].set_data(sizes, ratios)
     artists["det"].set_ydata([abs(det), abs(det)])
     artists["current"].set_data([size], [abs(ratio)])
@@ -499,8 +602,60 @@ def update_area_convergence(artists: Mapping, ax: Axes, sizes: np.ndarray, ratio
     lo, hi = float(values.min()), float(values.max())
     pad = max(0.1 * (hi - lo), 0.05 * max(abs(det), 0.2))
     limits = steady_limits(ax.get_ylim(), lo - pad, hi + pad, floor=0.0 if lo >= 0 else None)
-    if ax.get_ylim() != limits:
-        ax.set_ylim(*limits)
+    if ax.get_ylim() == limits:
+        return False
+    ax.set_ylim(*limits)
+    return True
+
+
+#: The colour key of the Jacobian explorer (``colour_key``).
+JACOBIAN_KEY = colour_key([
+    ("patch", GRADIENT_COLORS["image"], "正方形 $S$ 与像 image $F(S)$"), ("line", GRADIENT_COLORS["b1"], "$b_1$ 边 edge"),
+    ("line", GRADIENT_COLORS["b2"], "$b_2$ 边 edge"), ("dash", GRADIENT_COLORS["linear"], "线性近似 $F(p)+J(S-p)$"),
+    ("patch", GRADIENT_COLORS["flipped"], r"方向反转 flipped ($\det J<0$)"),
+    ("line", GRADIENT_COLORS["image"], "测得面积比 measured ratio"), ("dash", GRADIENT_COLORS["linear"], r"$|\det J|$")])
+
+
+def draw_jacobian_panels(ax_in: Axes, ax_out: Axes, ax_ratio: Axes, sizes: np.ndarray, count: int = 24) -> dict:
+    """Draw the Jacobian explorer's three panels empty: an input grid (``count`` lines) with a square, their images
+    under F with the linearized image, and the area ratio against the size; return {"grid": lines,
+    "image_grid": lines, "square": ``draw_square_map``'s artists, "convergence": ``draw_area_convergence``'s}."""
+    panels = {"grid": draw_lines(ax_in, [], count=count), "image_grid": draw_lines(ax_out, [], count=count),
+              "square": draw_square_map(ax_in, ax_out), "convergence": draw_area_convergence(ax_ratio, sizes)}
+    with house_style():
+        for ax, title in ((ax_in, "input plane"), (ax_out, "image under F")):
+            ax.set_aspect("equal", adjustable="box")
+            ax.grid(False)
+            ax.set_title(title, fontsize=11)
+        ax_in.get_subplotspec().get_gridspec().set_width_ratios([1.0, 1.15, 0.85])
+        ax_out.set_xlabel("$F_1$")
+        ax_out.set_ylabel("$F_2$")
+    lean_ticks(ax_in, ax_out, ax_ratio)
+    return panels
+
+
+def map_grid(plane_map, xlim, ylim):
+    """Return the grid lines of the input view, their images under ``plane_map`` and limits (xlim, ylim) of
+    the bulk (1-99 %) of the image; the limits are None when the image has no finite point."""
+    lines = grid_lines(xlim, ylim)
+    images = [plane_map(u, v) for u, v in lines]
+    points = np.concatenate([np.column_stack(image) for image in images])
+    if not np.any(np.all(np.isfinite(points), axis=1)):
+        return lines, images, None
+    return lines, images, (robust_limits(points[:, 0], quantile=1.0), robust_limits(points[:, 1], quantile=1.0))
+
+
+def update_map_grid(panels: Mapping, ax_in: Axes, ax_out: Axes, lines, images, view_in, view_out,
+                    variables=("x", "y")) -> None:
+    """Show a new map in ``draw_jacobian_panels``' panels: the input grid and its image (``map_grid``), both
+    views ((xlim, ylim) each) and the names of the input variables (LaTeX) on the input axes."""
+    update_lines(panels["grid"], lines)
+    update_lines(panels["image_grid"], images)
+    for ax, (xlim, ylim) in ((ax_in, view_in), (ax_out, view_out)):
+        ax.set_xlim(*xlim)
+        ax.set_ylim(*ylim)
+    ax_in.set_xlabel(f"${variables[0]}$")
+    ax_in.set_ylabel(f"${variables[1]}$")
 
 
 def draw_basis_map(ax_in: Axes, ax_out: Axes, J, labels=("b", "c")) -> dict:

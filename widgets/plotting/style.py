@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Iterator
 
 import matplotlib as mpl
+import numpy as np
 from matplotlib import font_manager
 from matplotlib.figure import Figure
 from matplotlib.ticker import ScalarFormatter
@@ -192,3 +193,10 @@ def static_figure(nrows: int = 1, ncols: int = 1, figsize=FIGSIZE, **subplot_kw)
         fig = StaticFigure(figsize=figsize, layout="constrained")
         axes = fig.subplots(nrows, ncols, subplot_kw=subplot_kw or None, squeeze=True)
     return fig, axes
+
+
+def finite(values) -> np.ndarray:
+    """Return ``values`` as float64 with inf replaced by nan, so matplotlib leaves a gap instead of failing."""
+    values = np.array(values, dtype=np.float64)
+    values[~np.isfinite(values)] = np.nan
+    return values
