@@ -1,6 +1,6 @@
 """Slider latency in a real browser: from a key press on an explorer's slider to the repainted picture.
 
-For every benchmark case (``benchmarks/cases_*.py``) this script writes three small notebooks into a
+For every benchmark case (``benchmarks/cases.py``) this script writes three small notebooks into a
 temporary directory, serves them with JupyterLab and opens them, one after the other, in headless
 Chromium:
 
@@ -21,8 +21,10 @@ Chromium:
   round trip to the page: slower than this, so a weaker baseline.) ipympl is not a dependency of
   the project any more; only this benchmark uses it: ``pip install ipympl``.
 * **interact**: the naive way: ``ipywidgets.interact`` with ``%matplotlib inline`` over a copy of the
-  same slider, calling the case's ``naive`` function, which draws the same picture from scratch on
-  every move and shows its PNG.
+  same slider; on every move it re-plots the picture from scratch with the explorer's own drawing code
+  and shows its PNG (``naive.naive_png``: a new explorer from the case's factory, set to the slider's
+  value, rendered with ``snapshot_png`` and closed; its widgets are never opened, so nothing but the
+  PNG reaches the page, and it renders only the PNG).
 
 The time is measured inside the page, from the ``keydown`` event's time stamp to the animation
 frame that first shows the new picture: ours paints inside an animation frame, and the sample ends in
@@ -81,6 +83,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 sys.path.insert(0, str(REPO / "tests"))  # the servers and browser helpers of the end-to-end tests
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(HERE))  # cases.py and naive.py
 
 from e2e import harness  # noqa: E402
 
@@ -106,9 +109,8 @@ def ipympl_missing() -> bool:
 # -- the cases ----------------------------------------------------------------------------------------------
 @dataclass
 class Selection:
-    """One benchmark case and the slider moved in it."""
+    """One benchmark case (``cases.CASES[index]``) and the slider moved in it."""
 
-    module: Path
     index: int
     name: str
     control: str | None
@@ -116,66 +118,52 @@ class Selection:
     reason: str = ""
 
 
-def load_module(path: Path):
-    spec = importlib.util.spec_from_file_location(path.stem, path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def select_cases(case_files: list[Path], only: list[str] | None = None, limit: int | None = None) -> list[Selection]:
+def select_cases(only: list[str] | None = None, limit: int | None = None) -> list[Selection]:
     """Pick, for each case, the first plain slider among the controls its moves use (else any plain slider).
 
-    ``limit`` stops after that many cases with a slider.
+    ``only`` names the cases to take (default: all); ``limit`` stops after that many cases with a slider.
     """
     import matplotlib
 
     matplotlib.use("Agg")
+    from cases import CASES
+
     selections: list[Selection] = []
-    for path in case_files:
-        for index, case in enumerate(load_module(path).CASES):
-            if only and case["name"] not in only:
+    for index, case in enumerate(CASES):
+        if only and case.name not in only:
+            continue
+        if limit is not None and sum(s.control is not None for s in selections) >= limit:
+            return selections
+        explorer = case.make()
+        try:
+            names = list(dict.fromkeys(name for name, _ in case.moves)) + list(explorer.controls)
+            control = next((n for n in names if type(explorer.controls.get(n)).__name__ in SLIDER_TYPES), None)
+            if control is None:
+                selections.append(Selection(index, case.name, None, reason="no plain slider"))
                 continue
-            if limit is not None and sum(s.control is not None for s in selections) >= limit:
-                return selections
-            explorer = case["make"]()
-            try:
-                names = list(dict.fromkeys(name for name, _ in case["moves"])) + list(explorer.controls)
-                control = next((n for n in names if type(explorer.controls.get(n)).__name__ in SLIDER_TYPES), None)
-                if control is None:
-                    selections.append(Selection(path, index, case["name"], None, reason="no plain slider"))
-                    continue
-                widget = explorer.controls[control]
-                slider = {"type": type(widget).__name__,
-                          **{k: getattr(widget, k) for k in SLIDER_KEYS if widget.has_trait(k)}}
-                selections.append(Selection(path, index, case["name"], control, slider))
-            finally:
-                explorer.close()
+            widget = explorer.controls[control]
+            slider = {"type": type(widget).__name__,
+                      **{k: getattr(widget, k) for k in SLIDER_KEYS if widget.has_trait(k)}}
+            selections.append(Selection(index, case.name, control, slider))
+        finally:
+            explorer.close()
     return selections
 
 
-def discover_case_files(pattern: str = "cases_*.py") -> list[Path]:
-    return sorted(HERE.glob(pattern))
-
-
 # -- the notebooks --------------------------------------------------------------------------------------------
-CASES_CODE = '''import importlib.util
+CASES_CODE = f'''import sys
+sys.path.insert(0, {str(HERE)!r})
+from cases import CASES
 
-def _cases(path):
-    spec = importlib.util.spec_from_file_location(path.rsplit("/", 1)[-1][:-3], path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.CASES
-
-def _tag(path, index):
-    return f"bench-case-{index}-{path.rsplit('/', 1)[-1][:-3]}"
+def _tag(index):
+    return f"bench-case-{{index}}-{{CASES[index].name}}"
 '''
 
 EXPLORER_SETUP = CASES_CODE + '''
-def show_explorer(path, index, control):
+def show_explorer(index, control):
     """Display the case's explorer with its benchmarked slider tagged for the page."""
-    explorer = _cases(path)[index]["make"]()
-    explorer.controls[control].add_class(_tag(path, index))
+    explorer = CASES[index].make()
+    explorer.controls[control].add_class(_tag(index))
     return explorer
 '''
 
@@ -185,10 +173,10 @@ import matplotlib.pyplot as plt
 from ipympl.backend_nbagg import new_figure_manager_given_figure
 from widgets.plotting.style import FIGURE_LOCK
 
-def show_ipympl(path, index, control):
+def show_ipympl(index, control):
     """The same explorer, its figure shown by ipympl: the explorer draws as always (blitting the moving
     artists, or drawing everything), then ipympl sends the changed pixels as its PNG diff."""
-    explorer = _cases(path)[index]["make"]()
+    explorer = CASES[index].make()
     with plt.ioff():  # shown once, in the box below, not again by pyplot at the end of the cell
         manager = new_figure_manager_given_figure(1000 + index, explorer.figure)
     canvas = manager.canvas  # ipympl's widget, now the figure's canvas
@@ -196,52 +184,42 @@ def show_ipympl(path, index, control):
     canvas.resizable = False
     draws = [0]
     canvas.mpl_connect("draw_event", lambda event: draws.__setitem__(0, draws[0] + 1))
+    # Our canvas is never shown here, so its request() draws at once, on the figure's canvas: ipympl's.
+    paint = explorer.canvas.request
 
     def request(full=False):
         with FIGURE_LOCK:
             before = draws[0]
-            explorer._paint(full)   # the explorer's own drawing, as for its canvas
+            paint(full)             # the explorer's own drawing, as for its canvas
             if draws[0] == before:  # only the moving artists were drawn: ipympl's draw() did not send them
                 canvas.blit()
 
     explorer.canvas.request = request   # what refresh() calls after update()
-    explorer.controls[control].add_class(_tag(path, index))
+    explorer.controls[control].add_class(_tag(index))
     explorer._benchmark_manager = manager
     return W.VBox([explorer.layout_controls(), canvas, explorer.readout, explorer.status])
 '''
 
 INTERACT_SETUP = "%matplotlib inline\n" + CASES_CODE + '''
-import ipywidgets as W
 from IPython.display import Image, display
+import ipywidgets as W
 from ipywidgets import interact
-from matplotlib.figure import Figure
+from naive import naive_png
 
-def show_interact(path, index, control, slider):
-    """interact() over the same slider; each move redraws the case's picture from scratch and shows its PNG."""
-    naive = _cases(path)[index]["naive"]
+def show_interact(index, control, slider):
+    """interact() over the same slider; each move re-plots the case's picture from scratch and shows its PNG."""
+    case = CASES[index]
 
     def redraw(**values):
-        pictures, savefig = [], Figure.savefig
+        display(Image(data=naive_png(case.factory, case.kwargs, values).png, format="png"))
 
-        def keep(figure, target, *args, **kwargs):
-            savefig(figure, target, *args, **kwargs)
-            if hasattr(target, "getvalue"):
-                pictures.append(target.getvalue())
-
-        Figure.savefig = keep
-        try:
-            naive(**values)
-        finally:
-            Figure.savefig = savefig
-        display(Image(data=pictures[-1], format="png"))
-
-    slider.add_class(_tag(path, index))
+    slider.add_class(_tag(index))
     interact(redraw, **{control: slider})
 '''
 
 
 def case_tag(selection: Selection) -> str:
-    return f"bench-case-{selection.index}-{selection.module.stem}"
+    return f"bench-case-{selection.index}-{selection.name}"
 
 
 def slider_code(slider: dict) -> str:
@@ -267,9 +245,9 @@ def write_notebooks(directory: Path, selections: list[Selection], stem: str = ""
             if s.control is None:
                 continue
             if mode == "interact":
-                cells.append(f"show_interact({str(s.module)!r}, {s.index}, {s.control!r}, {slider_code(s.slider)})")
+                cells.append(f"show_interact({s.index}, {s.control!r}, {slider_code(s.slider)})")
             else:
-                cells.append(f"show_{mode}({str(s.module)!r}, {s.index}, {s.control!r})")
+                cells.append(f"show_{mode}({s.index}, {s.control!r})")
         notebook = nbformat.v4.new_notebook()
         notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
         notebook.cells = [nbformat.v4.new_code_cell(source) for source in cells]
@@ -705,7 +683,6 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--moves", type=int, default=40, help="timed key presses per explorer (default 40, at least 30)")
     parser.add_argument("--only", nargs="*", help="case names to run (default: all)")
-    parser.add_argument("--cases", default="cases_*.py", help="glob of case files in benchmarks/")
     parser.add_argument("--skip", nargs="*", default=[], choices=["ipympl", "interact"], help="baselines not to measure")
     parser.add_argument("--drag-seconds", type=float, default=2.0, help="length of the drag (default 2; 0: no drag)")
     parser.add_argument("--drag-rate", type=float, default=60.0, help="mouse moves per second in the drag (default 60)")
@@ -731,10 +708,9 @@ def main(argv=None) -> int:
     if chromium is None:
         print("no Chromium found (set $CHROMIUM)", file=sys.stderr)
         return 2
-    case_files = discover_case_files(args.cases)
     started = time.monotonic()
     load_start = ", ".join(f"{v:.1f}" for v in os.getloadavg())
-    selections = select_cases(case_files, args.only)
+    selections = select_cases(args.only)
     if not selections:
         print("no benchmark case found", file=sys.stderr)
         return 2

@@ -44,12 +44,11 @@ def test_benchmark_measures_every_way_and_a_drag(lab_server, browser):
     if bench.ipympl_missing():
         message = "the benchmark's ipympl baseline needs ipympl (pip install ipympl)"
         pytest.fail(message) if IN_CI else pytest.skip(message)
-    cases = bench.discover_case_files()
-    selections = [s for s in bench.select_cases(cases, only=PREFERRED_CASES) if s.control is not None]
+    selections = [s for s in bench.select_cases(only=PREFERRED_CASES) if s.control is not None]
     if len(selections) < 2:
-        selections = [s for s in bench.select_cases(cases, limit=2) if s.control is not None]
+        selections = [s for s in bench.select_cases(limit=2) if s.control is not None]
     if not selections:
-        message = "no benchmark case with a plain slider in benchmarks/cases_*.py"
+        message = "no benchmark case with a plain slider in benchmarks/cases.py"
         pytest.fail(message) if IN_CI else pytest.skip(message)
     logged: list[str] = []
     results = bench.run(lab_server, browser, lab_server.root / "latency-check", selections, moves=MOVES,
