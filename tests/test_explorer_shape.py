@@ -180,3 +180,8 @@ def test_as_expression_renames_symbols_and_parses_text():
     assert as_expression("x y^2", ("x", "y")) == X * y ** 2
     with pytest.raises(ValueError):
         as_expression(t * u, ("x",))
+
+
+def test_a_first_function_the_explorer_refuses_raises_and_leaves_nothing_open(no_figure_leak):
+    with pytest.raises(ValueError, match="没有定义"):   # set_function's message, raised from __init__
+        ShiftExplorer(f="log(x - 10)")

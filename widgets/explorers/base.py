@@ -150,6 +150,28 @@ class Explorer:
     #: Axes whose y tick labels may grow later (limits fitted to the data): the frozen layout leaves room for them.
     wide_tick_axes: tuple = ()
 
+    def __init_subclass__(cls, **kwargs):
+        """Wrap each subclass's ``__init__``: an explorer that cannot be made is closed (no figure or canvas
+        is left behind), and a message it raised reaches the caller as a ``ValueError``."""
+        super().__init_subclass__(**kwargs)
+        init = cls.__dict__.get("__init__")
+        if init is None or getattr(init, "_closes_on_error", False):
+            return
+
+        @functools.wraps(init)
+        def __init__(self, *args, **kw):
+            try:
+                init(self, *args, **kw)
+            except BaseException as error:
+                if getattr(self, "_mpl_callbacks", None) is not None:   # the base's part was made
+                    self.close()
+                if isinstance(error, ExplorerMessage):
+                    raise ValueError(str(error)) from None
+                raise
+
+        __init__._closes_on_error = True
+        cls.__init__ = __init__
+
     def __init__(self, figsize=None, nrows: int = 1, ncols: int = 1, subplot_kw=None, **figure_kw):
         self.controls: dict[str, W.Widget] = {}
         self.status = W.HTML(layout=W.Layout(min_height="1.6em"))
@@ -201,7 +223,7 @@ class Explorer:
         ``controls["formula"]`` whose text is parsed safely in ``variables``. ``f`` (a string or a sympy
         expression) overrides the preset; then the menu reads 「自定义」. When either changes, the base
         calls the subclass's ``set_function(expression, preset)``, moves the sliders the preset names,
-        lays out, and redraws. A bad ``f`` raises ``ValueError`` here (and the explorer is closed).
+        lays out, and redraws. A bad ``f`` raises ``ValueError`` (and what was made is closed).
         """
         self.variables = tuple(variables)
         self.presets = dict(presets or {})
@@ -210,11 +232,7 @@ class Explorer:
                 preset = next(iter(self.presets))
             if preset not in self.presets:
                 raise ValueError(f"unknown preset {preset!r}; choose from {list(self.presets)}")
-        try:
-            expression = as_expression(f if f is not None else self.presets[preset].formula, self.variables)
-        except (ValueError, TypeError):
-            self.close()   # an unusable f given in code is an error; the figure made so far is let go
-            raise
+        expression = as_expression(f if f is not None else self.presets[preset].formula, self.variables)
         label = description or f"f({', '.join(self.variables)}) ="
         if self.presets:
             options = [(p.label, key) for key, p in self.presets.items()]
@@ -399,6 +417,8 @@ class Explorer:
         move; explorers keep fixed axes, so one layout serves every later draw. ``redraw()`` lays
         out again after a change that moves labels (e.g. a new title or new axis limits).
         """
+        for ax in self.figure.axes:   # lay out from the axes' own boxes, not the boxes a draw shrank to an
+            ax.reset_position()       # aspect (heat maps, 3-D): every layout then gives the same picture
         with house_style(), self._room_for_ticks():   # tick labels made while laying out take the house style
             self.figure.set_layout_engine("constrained")
             self.figure.get_layout_engine().execute(self.figure)

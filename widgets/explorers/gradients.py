@@ -25,20 +25,6 @@ TWO_PI = 2 * np.pi
 XY = ("x", "y")
 
 
-class _FreshLayout(Explorer):
-    """Every layout starts from the grid's own positions of the axes (a workaround until the base does this).
-
-    Constrained layout measures equal-aspect axes where the previous layout put them, so each layout moved
-    them a little and a reset did not give back the first picture.
-    """
-
-    def freeze_layout(self) -> None:
-        for ax in self.figure.axes:
-            ax.set_position(ax.get_subplotspec().get_position(self.figure))
-            ax.set_in_layout(True)   # (set_position takes an Axes out of the layout)
-        super().freeze_layout()
-
-
 # -- gradient explorer ---------------------------------------------------------------------------
 #: The gradient explorer's functions: the point it starts at, and the view (the ranges of x and y).
 GRADIENT_PRESETS = {
@@ -52,7 +38,7 @@ GRADIENT_PRESETS = {
 }
 
 
-class GradientExplorer(_FreshLayout):
+class GradientExplorer(Explorer):
     """Contour map of f(x, y) with its gradient field; at a point (sliders or mouse) the unit vector u at
     angle theta, the directional derivative grad f . u next to its finite difference, and steepest ascent."""
 
@@ -169,7 +155,7 @@ class GradientExplorer(_FreshLayout):
 
 
 # -- chain rule explorer -------------------------------------------------------------------------
-class ChainRuleExplorer(_FreshLayout):
+class ChainRuleExplorer(Explorer):
     """Example 5.8 made live: the path x(t) on the contour map of f, f(x(t)) and df/dt against t, and
     the chain-rule sum (5.49) term by term at the current t."""
 
@@ -284,7 +270,7 @@ JACOBIAN_MAPS["typed"] = Preset("自定义 (F₁, F₂)", values={"x": 0.5, "y":
 MAX_IMAGE_ELONGATION = 1e4
 
 
-class JacobianExplorer(_FreshLayout):
+class JacobianExplorer(Explorer):
     """A map F of the plane: a grid and a small square at a movable point, their images under F, the
     linearization J·square over the true image, and the measured area ratio converging to |det J|."""
 

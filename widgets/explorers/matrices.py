@@ -195,13 +195,6 @@ class IdentityCheckExplorer(Explorer):
         c = self.controls
         return W.VBox([W.HBox([c["identity"], c["seed"]]), W.HBox([c["M"], c["N"]]), c["h"]])
 
-    def freeze_layout(self) -> None:
-        """Lay out from the axes' own boxes: a draw shrinks them to the heat maps' aspect, and a layout from the
-        shrunk boxes (after a reset) would stretch the colour bars past the heat maps."""
-        for ax in self.figure.axes:
-            ax.reset_position()
-        super().freeze_layout()
-
     @staticmethod
     def _compute(number: str, sizes: dict, h: float, seed: int) -> dict:
         item = identity(number)

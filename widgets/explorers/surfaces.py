@@ -194,12 +194,6 @@ class LinearizationExplorer(Explorer):
             raise ValueError(str(error)) from None
         self._connect()
 
-    def freeze_layout(self) -> None:
-        """Lay out from the axes' own boxes (a draw changes the 3-D box): every layout then gives the same picture."""
-        for ax in self.figure.axes:
-            ax.reset_position()
-        super().freeze_layout()
-
     def set_function(self, expression: sp.Expr, preset: Preset | None) -> None:
         """Draw the surface of f over its view box (DEFAULT_BOX for a new f) and a fresh error axis; move the sliders in."""
         (xlim, ylim), point = self.views.get(expression, (DEFAULT_BOX, None))

@@ -31,16 +31,6 @@ def _with_derivative(expression: sp.Expr):
     return lambdify_array(expression, X), lambdify_array(sp.diff(expression, X), X)
 
 
-def _first_function(explorer: Explorer, expression: sp.Expr, preset) -> None:
-    """Show an explorer's first function; one it cannot draw closes the explorer, so that no figure is
-    left behind, and raises ValueError with the explorer's message."""
-    try:
-        explorer.set_function(expression, preset)
-    except ExplorerMessage as message:
-        explorer.close()
-        raise ValueError(str(message)) from None
-
-
 class SecantExplorer(Explorer):
     """Fig. 5.3 made live: the secant through x0 and x0+h turns into the tangent as h -> 0 (5.3, 5.4)."""
 
@@ -117,7 +107,7 @@ class TaylorExplorer(Explorer):
         self.controls["n"] = W.IntSlider(layout=wide(), value=n, min=0, max=20, description="n")
         self.slider("x0", first.values["x0"] if x0 is None else x0, *first.ranges["x0"], step=0.05, description="x₀")
         self.artists = draw_taylor(self.axes, np.array([]), np.array([]), first.view["xlim"], first.view["ylim"])
-        _first_function(self, expression, self.preset)
+        self.set_function(expression, self.preset)
         a = self.artists
         self.blit_artists = [a["error"], a["curve"], a["taylor"], a["point"]]
         self._connect()
@@ -173,7 +163,7 @@ class DifferenceErrorExplorer(Explorer):
         self.controls["h"] = W.FloatLogSlider(layout=wide(), value=h, base=10, min=-16, max=0, step=0.1, description="h",
                                               readout_format=".1e")
         self.artists = draw_difference_error(self.axes, self.hs)
-        _first_function(self, expression, None)
+        self.set_function(expression, None)
         a = self.artists
         self.blit_artists = [a["forward"], a["central"], a["current"], a["marks"]]
         self._connect()
