@@ -172,6 +172,11 @@ class AutodiffExplorer(Explorer):
             "symbolic": float(self._df(x)),
             "finite_difference": float(central_difference(self._f, x, h)),
         }
+        current = state["current"]
+        self.values = {"phase": state["phase"], "node": None if current is None else trace.rows[current].name,
+                       "adjoints": {row.name: row.adjoint for row in trace.rows},
+                       "children": {row.name: len(trace.children[row.index]) for row in trace.rows},
+                       "ops": {row.name: row.op for row in trace.rows}, **self.results}
         r = self.results
         phase = {"start": "开始 start", "forward": "前向传播 forward pass",
                  "backward": "反向传播 backward pass"}[state["phase"]]

@@ -168,6 +168,7 @@ class MatrixGradientExplorer(Explorer):
         value = float(case.tensor[f_index + x_index])
         self.selected = {"row": row, "col": col, "f_index": f_index, "x_index": x_index, "value": value,
                          "error": error}
+        self.values = dict(self.selected, shape=J.shape)
         slices = (rf"左：张量按 ${F}$ 的元素切片，每片是 $\partial {F}_{{{'i' if key == '5.12' else 'pq'}}}/\partial {X}$"
                   rf"（left: one slice per entry of ${F}$）；右：展平后的 Jacobian，行 = ${F}$ 的元素，列 = ${X}$ 的元素"
                   rf"（right: rows = entries of ${F}$, columns = entries of ${X}$）<br>")
@@ -301,6 +302,7 @@ class IdentityCheckExplorer(Explorer):
         result = self._compute(number, sizes, h, int(c["seed"].value))
         difference = update_identity_check(self.artists, result["numeric"], result["closed"])
         self.result = dict(result, difference=difference)
+        self.values = {"error": result["error"], "largest_difference": float(np.max(np.abs(difference)))}
         item = result["identity"]
         self.figure.suptitle(f"({number})  {item.variable}: {'×'.join(map(str, result['values'][item.variable].shape))}"
                              f"   h = {h:.0e}", fontsize=11, x=0.01, ha="left")

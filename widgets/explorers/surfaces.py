@@ -273,6 +273,7 @@ class HessianExplorer(Explorer):
         self.state = {"point": p, "value": float(f0), "gradient": g, "hessian": H, "eigenvalues": eigenvalues,
                       "eigenvectors": eigenvectors, "definiteness": definiteness, "segments": segments,
                       "kind": classify_critical_point(H) if gradient_zero else None}
+        self.values = {"gradient": g, "eigenvalues": eigenvalues}
         listed = "; ".join(f"$({c.point[0]:.3g}, {c.point[1]:.3g})$ {KIND_ZH[c.kind]}" for c in self.critical)
         verdict = (f"这里 $\\nabla f = 0$，判定（verdict）：{KIND_ZH[self.state['kind']]}" if gradient_zero
                    else "这里 $\\nabla f \\neq 0$，不是临界点（not a critical point）")
@@ -450,6 +451,7 @@ class LinearizationExplorer(Explorer):
         if self.ax_error.get_ylim() != limits:
             self.invalidate()                # new tick labels: draw everything once
         f0, g = float(tensors[0]), tensors[1]
+        self.values = {"errors": self.errors, "radii": self.radii, "value": f0, "gradient": g, "slopes": self.slopes}
         fitted = ", ".join(f"$T_{k}$: {s:.2f}" if np.isfinite(s) else f"$T_{k}$: exact"
                            for k, s in self.slopes.items())
         self.readout.value = (f"$x_0 = ({p[0]:.3g}, {p[1]:.3g})$, &nbsp; $f(x_0) = {f0:.4g}$, &nbsp; "

@@ -210,6 +210,7 @@ class TaylorExplorer(Explorer):
         tx = taylor_polynomial_values(coefficients, x0, self.x)
         update_taylor(self.artists, self.x, fx, tx, x0, f0)
         self.coefficients = coefficients
+        self.values = {"coefficients": coefficients}
         shown = len(coefficients) - 1
         note = "" if shown == n else f"（导数过于复杂，只计算到 n = {shown}；derivatives too large beyond n = {shown}）"
         self.readout.value = f"$f(x) = {sp.latex(self.model.f)}$, &nbsp; $x_0 = {x0:g}$, &nbsp; $T_{{{shown}}}$ {note}"
@@ -253,6 +254,7 @@ class DifferenceErrorExplorer(Explorer):
                          abs(float(central_difference(self.f, x0, h)) - exact)])
         update_difference_error(self.artists, self.hs, forward, central, h, at_h)
         self.errors = {"forward": at_h[0], "central": at_h[1]}
+        self.values = {"hs": self.hs, "forward_curve": forward, "central_curve": central, **self.errors}
         self.readout.value = (f"$h = {h:.1e}$: 前向误差 forward error $= {at_h[0]:.2e}$, "
                               f"中心误差 central error $= {at_h[1]:.2e}$ &nbsp; ($\\varepsilon = {EPS:.2e}$)")
 
