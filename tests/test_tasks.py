@@ -440,6 +440,9 @@ def test_matrix_gradient_doubled_entry(made):
     row, col = p * N + q + 1, i * N + j + 1
     explorer.set_values(example="5.13", M=M, N=N, row=row, col=col - 1)   # j = 0: δ_qj = δ_pj = 0
     assert_not_done(explorer, "doubled-entry")
+    explorer.set_values(row=0 * N + q + 1, col=col)   # p = 0, q = j = 1: one term, R_i0
+    assert_not_done(explorer, "doubled-entry")
+    assert math.isclose(explorer.values["value"], explorer.case.X[i, 0])
     explorer.set_values(row=row, col=col)
     assert_done(explorer, "doubled-entry")
     R = explorer.case.X
