@@ -12,9 +12,9 @@ from io import BytesIO
 import matplotlib.pyplot as plt
 import numpy as np
 
-from widgets import autodiff as ad
+from widgets.math import autodiff as ad
 from widgets.explorers.autodiff import EXAMPLE_5_14, X, AutodiffExplorer, autodiff_explorer
-from widgets.expressions import parse_expression
+from widgets.math.expressions import parse_expression
 from widgets.plotting.autodiff import draw_computation_graph
 from widgets.plotting.style import house_style
 

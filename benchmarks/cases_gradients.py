@@ -11,7 +11,7 @@ from io import BytesIO
 import matplotlib.pyplot as plt
 import numpy as np
 
-from widgets.expressions import parse_expression
+from widgets.math.expressions import parse_expression
 from widgets.explorers.gradients import (
     GradientExplorer,
     JacobianExplorer,
@@ -19,7 +19,7 @@ from widgets.explorers.gradients import (
     gradient_explorer,
     jacobian_explorer,
 )
-from widgets.multivariate import (
+from widgets.math.gradients import (
     JACOBIAN_PRESETS,
     ChainRule,
     ScalarField,
@@ -30,9 +30,9 @@ from widgets.multivariate import (
     square_boundary,
     unit_vector,
 )
-from widgets.multivariate import t as T
-from widgets.multivariate import x1 as X1
-from widgets.multivariate import x2 as X2
+from widgets.math.gradients import t as T
+from widgets.math.gradients import x1 as X1
+from widgets.math.gradients import x2 as X2
 from widgets.plotting.gradients import (
     draw_area_convergence,
     draw_chain_curves,

@@ -8,7 +8,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from widgets.explorers.matrices import MatrixGradientExplorer, matrix_gradient_explorer
-from widgets.matrix_calculus import tensor_case
+from widgets.math.matrices import tensor_case
 from widgets.plotting.matrices import (
     MosaicLayout,
     draw_jacobian,

@@ -49,7 +49,7 @@ from io import BytesIO
 import matplotlib.pyplot as plt
 import numpy as np
 
-from widgets.calculus import critical_points
+from widgets.math.surfaces import critical_points
 from widgets.explorers.surfaces import HessianExplorer, LinearizationExplorer, hessian_explorer, linearization_explorer
 from widgets.plotting.style import house_style
 from widgets.plotting.surfaces import (
@@ -65,7 +65,7 @@ from widgets.plotting.surfaces import (
     update_hessian_point,
     update_taylor_errors,
 )
-from widgets.taylor_multivariate import EXAMPLE_5_15, HESSIAN_PRESETS, LocalTaylorModel, X, Y
+from widgets.math.surfaces import EXAMPLE_5_15, HESSIAN_PRESETS, LocalTaylorModel, X, Y
 
 def _finish(fig) -> None:
     buffer = BytesIO()

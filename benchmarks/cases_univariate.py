@@ -8,16 +8,11 @@ import matplotlib.pyplot as plt
 import numpy as np
 import sympy as sp
 
-from widgets.calculus import (
-    TaylorModel,
-    central_difference,
-    difference_quotient,
-    lambdify_array,
-    taylor_polynomial_values,
-)
+from widgets.math.numeric import lambdify_array
+from widgets.math.univariate import TaylorModel, central_difference, difference_quotient, taylor_polynomial_values
 from widgets.explorers import difference_error_explorer, secant_explorer, taylor_explorer
 from widgets.explorers.univariate import TAYLOR_PRESETS, X
-from widgets.expressions import parse_expression
+from widgets.math.expressions import parse_expression
 from widgets.plotting.style import house_style
 from widgets.plotting.univariate import (
     draw_difference_error,

@@ -8,8 +8,8 @@ import re
 import pytest
 from ipywidgets.widgets.widget import _instances as open_widgets
 
-from widgets import exercise_bank as eb
-from widgets.answers import Verdict
+from widgets.exercises import bank as eb
+from widgets.exercises.answers import Verdict
 from widgets.exercises import AnswerBox, AnswerBoxWidget, answer_box, exercise_box
 
 #: At most this many widget models per answer box (a page of them must load quickly and completely).

@@ -3,9 +3,9 @@
 import pytest
 import sympy as sp
 
-from widgets.answers import check_answer, parse_answer
+from widgets.exercises.answers import check_answer, parse_answer
 from widgets.exercises import answer_box
-from widgets.expressions import ExpressionError
+from widgets.math.expressions import ExpressionError
 
 x = sp.Symbol("x", real=True)
 
@@ -79,7 +79,7 @@ def test_the_box_checks_what_is_typed_and_never_raises():
 
 # --- shapes, square transposes, numbers (the section 5.9 exercises) --------------------------
 
-from widgets.answers import check_shape_answer, parse_shape  # noqa: E402
+from widgets.exercises.answers import check_shape_answer, parse_shape  # noqa: E402
 
 
 @pytest.mark.parametrize("text, shape", [("1x2", ("1", "2")), ("1×2", ("1", "2")), (" 1 × n ", ("1", "n")),

@@ -1,4 +1,4 @@
-"""Tests of widgets.autodiff (section 5.6): the engine against sympy, closed forms and finite differences."""
+"""Tests of widgets.math.autodiff (section 5.6): the engine against sympy, closed forms and finite differences."""
 
 import math
 
@@ -8,9 +8,10 @@ import pytest
 import sympy as sp
 from hypothesis import assume, given, strategies as st
 
-from widgets import autodiff as ad
-from widgets.calculus import central_difference, gradient_check, numerical_gradient
-from widgets.expressions import parse_expression
+from widgets.math import autodiff as ad
+from widgets.math.numeric import gradient_check, numerical_gradient
+from widgets.math.univariate import central_difference
+from widgets.math.expressions import parse_expression
 
 X = sp.Symbol("x", real=True)
 BOOK_F = sp.sqrt(X ** 2 + sp.exp(X ** 2)) + sp.cos(X ** 2 + sp.exp(X ** 2))  # (5.109), written here

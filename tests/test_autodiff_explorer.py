@@ -237,7 +237,7 @@ def test_cached_node_texts_look_like_plain_texts():
     of ordinary Text: the same boxes to within a pixel and nearly the same dark pixels in each."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-    from widgets import autodiff as ad
+    from widgets.math import autodiff as ad
     from widgets.plotting import static_figure
     from widgets.plotting.autodiff import RasterText, draw_computation_graph
 

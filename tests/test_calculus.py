@@ -1,4 +1,4 @@
-"""widgets.calculus against sympy and closed forms; the numbers of Examples 5.2-5.5."""
+"""widgets.math.univariate and widgets.math.numeric against sympy and closed forms; the numbers of Examples 5.2-5.5."""
 
 import math
 
@@ -7,7 +7,7 @@ import pytest
 import sympy as sp
 from hypothesis import given, settings, strategies as st
 
-from widgets import calculus as C
+from widgets.math import numeric, univariate
 
 x = sp.Symbol("x")
 
@@ -16,38 +16,38 @@ def test_difference_quotient_matches_closed_form_and_broadcasts():
     # (5.3) for f = x^2: ((x+h)^2 - x^2)/h = 2x + h exactly.
     xs = np.array([-1.0, 0.5, 2.0])[:, None]
     hs = np.array([0.5, 0.25, 0.125])[None, :]
-    q = C.difference_quotient(lambda t: t ** 2, xs, hs)
+    q = univariate.difference_quotient(lambda t: t ** 2, xs, hs)
     assert q.shape == (3, 3)
     np.testing.assert_allclose(q, 2 * xs + hs, rtol=1e-12)
 
 
 def test_central_difference_is_exact_for_quadratics_and_second_order():
-    np.testing.assert_allclose(C.central_difference(lambda t: 3 * t ** 2 - t, 1.5, [0.1, 0.01]), [8.0, 8.0])
+    np.testing.assert_allclose(univariate.central_difference(lambda t: 3 * t ** 2 - t, 1.5, [0.1, 0.01]), [8.0, 8.0])
     # error of the central quotient of sin at 1 is ~ h^2 cos(1)/6
     h = np.array([1e-1, 5e-2])
-    err = np.abs(C.central_difference(np.sin, 1.0, h) - math.cos(1.0))
+    err = np.abs(univariate.central_difference(np.sin, 1.0, h) - math.cos(1.0))
     np.testing.assert_allclose(err, h ** 2 * math.cos(1.0) / 6, rtol=2e-2)
 
 
 def test_zero_step_is_refused():
     with pytest.raises(ValueError, match="nonzero"):
-        C.difference_quotient(np.sin, 1.0, [0.1, 0.0])
+        univariate.difference_quotient(np.sin, 1.0, [0.1, 0.0])
     with pytest.raises(ValueError):
-        C.central_difference(np.sin, 1.0, 0.0)
+        univariate.central_difference(np.sin, 1.0, 0.0)
 
 
 def test_optimal_steps_are_the_square_and_cube_roots_of_eps():
     eps = np.finfo(float).eps
-    assert C.optimal_step("forward") == pytest.approx(math.sqrt(eps))
-    assert C.optimal_step("central") == pytest.approx(eps ** (1 / 3))
-    assert 1e-8 < C.optimal_step("forward") < 2e-8 and 5e-6 < C.optimal_step("central") < 7e-6
+    assert univariate.optimal_step("forward") == pytest.approx(math.sqrt(eps))
+    assert univariate.optimal_step("central") == pytest.approx(eps ** (1 / 3))
+    assert 1e-8 < univariate.optimal_step("forward") < 2e-8 and 5e-6 < univariate.optimal_step("central") < 7e-6
     with pytest.raises(ValueError):
-        C.optimal_step("backward")
+        univariate.optimal_step("backward")
 
 
 def test_forward_error_is_smallest_near_sqrt_eps():
     hs = np.logspace(-14, -2, 121)
-    err = np.abs(C.difference_quotient(np.exp, 1.0, hs) - math.e)
+    err = np.abs(univariate.difference_quotient(np.exp, 1.0, hs) - math.e)
     best = hs[np.argmin(err)]
     assert 1e-10 < best < 1e-6
 
@@ -63,8 +63,8 @@ def test_example_5_3_taylor_of_x4_at_1():
     # f^(k)(1) = 1, 4, 12, 24, 24, 0, 0 (5.10-5.16), so the coefficients are f^(k)(1)/k!
     derivatives = [1, 4, 12, 24, 24, 0, 0]
     expected = [sp.Rational(d, math.factorial(k)) for k, d in enumerate(derivatives)]
-    assert C.taylor_coefficients(x ** 4, 1, 6) == expected
-    T6 = C.taylor_polynomial(x ** 4, 1, 6)
+    assert univariate.taylor_coefficients(x ** 4, 1, 6) == expected
+    T6 = univariate.taylor_polynomial(x ** 4, 1, 6)
     assert sp.expand(T6 - (1 + 4 * (x - 1) + 6 * (x - 1) ** 2 + 4 * (x - 1) ** 3 + (x - 1) ** 4)) == 0  # (5.17b)
     assert sp.expand(T6) == x ** 4  # (5.18b)
 
@@ -72,16 +72,16 @@ def test_example_5_3_taylor_of_x4_at_1():
 def test_example_5_4_taylor_of_sin_plus_cos_at_0():
     # f^(k)(0) = 1, 1, -1, -1, 1, 1, ... (period 4), (5.20)-(5.25)
     signs = [1, 1, -1, -1]
-    coefficients = C.taylor_coefficients(sp.sin(x) + sp.cos(x), 0, 12)
+    coefficients = univariate.taylor_coefficients(sp.sin(x) + sp.cos(x), 0, 12)
     assert coefficients == [sp.Rational(signs[k % 4], math.factorial(k)) for k in range(13)]
     # (5.25c-e): the even part is cos, the odd part is sin
-    T10 = C.taylor_polynomial(sp.sin(x) + sp.cos(x), 0, 10)
+    T10 = univariate.taylor_polynomial(sp.sin(x) + sp.cos(x), 0, 10)
     assert sp.expand(T10 - sp.series(sp.cos(x), x, 0, 11).removeO() - sp.series(sp.sin(x), x, 0, 11).removeO()) == 0
 
 
 def test_taylor_polynomial_keeps_the_functions_own_symbol_and_exact_points():
     t = sp.Symbol("t")
-    T = C.taylor_polynomial(sp.exp(t), 0.5, 2)
+    T = univariate.taylor_polynomial(sp.exp(t), 0.5, 2)
     assert T.free_symbols == {t}
     half = sp.Rational(1, 2)
     assert sp.simplify(T - sp.exp(half) * (1 + (t - half) + (t - half) ** 2 / 2)) == 0
@@ -96,9 +96,9 @@ def test_example_5_5_chain_rule():
 @given(st.integers(-8, 25).map(lambda k: k / 10), st.integers(0, 10))
 def test_taylor_jet_matches_exact_coefficients(x0, n):
     f = sp.log(1 + x) + sp.sin(x) * x
-    exact = [float(c) for c in C.taylor_coefficients(f, x0, n)]
-    np.testing.assert_allclose(C.taylor_jet(f, x0, n), exact, rtol=1e-9, atol=1e-12)
-    np.testing.assert_allclose(C.TaylorModel(f).coefficients(x0, n), exact, rtol=1e-9, atol=1e-12)
+    exact = [float(c) for c in univariate.taylor_coefficients(f, x0, n)]
+    np.testing.assert_allclose(univariate.taylor_jet(f, x0, n), exact, rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(univariate.TaylorModel(f).coefficients(x0, n), exact, rtol=1e-9, atol=1e-12)
 
 
 @pytest.mark.parametrize("f", [sp.exp(sp.sin(x)), sp.tan(x), sp.sqrt(1 + x ** 2), sp.atan(x), sp.asin(x),
@@ -111,17 +111,17 @@ def test_taylor_jet_of_every_whitelisted_function_matches_high_precision_derivat
 
     with mpmath.workdps(60):
         exact = [float(c) for c in mpmath.taylor(sp.lambdify(x, f, "mpmath"), mpmath.mpf(1) / 4, 20)]
-    np.testing.assert_allclose(C.taylor_jet(f, 0.25, 20), exact, rtol=1e-8, atol=1e-10)
+    np.testing.assert_allclose(univariate.taylor_jet(f, 0.25, 20), exact, rtol=1e-8, atol=1e-10)
 
 
 def test_taylor_jet_marks_undefined_points_with_nan():
-    assert np.isnan(C.taylor_jet(sp.log(x), -1.0, 3)[0])
-    assert np.isnan(C.taylor_jet(sp.sqrt(x), 0.0, 3)[1])
-    assert np.all(np.isfinite(C.taylor_jet(sp.sqrt(x), 4.0, 3)))
+    assert np.isnan(univariate.taylor_jet(sp.log(x), -1.0, 3)[0])
+    assert np.isnan(univariate.taylor_jet(sp.sqrt(x), 0.0, 3)[1])
+    assert np.all(np.isfinite(univariate.taylor_jet(sp.sqrt(x), 4.0, 3)))
 
 
 def test_taylor_polynomial_values_uses_horner_on_shifted_powers():
-    values = C.taylor_polynomial_values([1.0, 2.0, 3.0], 1.0, np.array([0.0, 1.0, 2.0]))
+    values = univariate.taylor_polynomial_values([1.0, 2.0, 3.0], 1.0, np.array([0.0, 1.0, 2.0]))
     np.testing.assert_allclose(values, [1 - 2 + 3, 1.0, 1 + 2 + 3])
 
 
@@ -138,17 +138,17 @@ def test_numerical_gradient_and_hessian_against_sympy(point):
     expr = sp.sin(x1) * x2 ** 2 + sp.exp(x3 / 2) * x1 + x2 * x3
     f = sp.lambdify([(x1, x2, x3)], expr, "numpy")
     grad, hess = _sympy_reference(expr, (x1, x2, x3), point)
-    np.testing.assert_allclose(C.numerical_gradient(f, point), grad, atol=1e-7)
-    np.testing.assert_allclose(C.numerical_hessian(f, point), hess, atol=1e-5)
+    np.testing.assert_allclose(numeric.numerical_gradient(f, point), grad, atol=1e-7)
+    np.testing.assert_allclose(numeric.numerical_hessian(f, point), hess, atol=1e-5)
 
 
 def test_numerical_jacobian_has_numerator_layout_for_vectors_and_matrices():
     A = np.arange(6.0).reshape(2, 3)
-    J = C.numerical_jacobian(lambda v: A @ v, np.ones(3))
+    J = numeric.numerical_jacobian(lambda v: A @ v, np.ones(3))
     assert J.shape == (2, 3)
     np.testing.assert_allclose(J, A, atol=1e-8)  # Example 5.9: d(Ax)/dx = A
     X0 = np.array([[1.0, 2.0], [3.0, 4.0]])
-    T = C.numerical_jacobian(lambda X: X @ X, X0)  # R^{2x2} -> R^{2x2}: a 2x2x2x2 tensor
+    T = numeric.numerical_jacobian(lambda X: X @ X, X0)  # R^{2x2} -> R^{2x2}: a 2x2x2x2 tensor
     assert T.shape == (2, 2, 2, 2)
     # d(XX)_{pq}/dX_{ij} = delta_pi X_jq + X_pi delta_qj
     expected = np.einsum("pi,jq->pqij", np.eye(2), X0) + np.einsum("pi,qj->pqij", X0, np.eye(2))
@@ -160,21 +160,21 @@ def test_gradient_check_accepts_a_right_gradient_and_flags_a_subtly_wrong_one():
     right = lambda v: np.array([2 * v[0] * v[1] + v[1] ** 3, v[0] ** 2 + 3 * v[0] * v[1] ** 2])
     wrong = lambda v: np.array([2 * v[0] * v[1] + v[1] ** 3, v[0] ** 2 + 3 * v[0] * v[1]])
     point = np.array([0.7, -1.3])
-    assert C.gradient_check(f, right, point) < 1e-6
-    assert C.gradient_check(f, wrong, point) > 1e-2
+    assert numeric.gradient_check(f, right, point) < 1e-6
+    assert numeric.gradient_check(f, wrong, point) > 1e-2
 
 
 def test_relative_error_definition():
-    assert C.relative_error([1.0, 2.0], [1.0, 2.0]) == 0.0
-    assert C.relative_error([1.0, 0.0], [0.0, 1.0]) == pytest.approx(1.0)
-    assert C.relative_error([0.0], [0.0]) == 0.0
+    assert numeric.relative_error([1.0, 2.0], [1.0, 2.0]) == 0.0
+    assert numeric.relative_error([1.0, 0.0], [0.0, 1.0]) == pytest.approx(1.0)
+    assert numeric.relative_error([0.0], [0.0]) == 0.0
     with pytest.raises(ValueError):
-        C.relative_error([1.0], [1.0, 2.0])
+        numeric.relative_error([1.0], [1.0, 2.0])
 
 
 def test_lambdify_array_always_returns_float_arrays_of_the_input_shape():
-    f = C.lambdify_array(sp.Integer(3), x)
+    f = numeric.lambdify_array(sp.Integer(3), x)
     assert f(np.zeros((2, 4))).shape == (2, 4)
-    g = C.lambdify_array(sp.sqrt(x), x)
+    g = numeric.lambdify_array(sp.sqrt(x), x)
     values = g(np.array([-1.0, 4.0]))
     assert np.isnan(values[0]) and values[1] == 2.0

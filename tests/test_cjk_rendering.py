@@ -24,11 +24,11 @@ from matplotlib.figure import Figure
 import widgets.plotting
 from explorer_inputs import FACTORIES, kind, option_values
 from shipped_fonts import only_shipped_fonts
-from widgets import autodiff as ad
-from widgets import datasets
-from widgets import multivariate as mv
+from widgets.math import autodiff as ad
+from widgets.math import datasets
+from widgets.math import gradients as mv
 from widgets import plotting as wp
-from widgets.matrix_calculus import tensor_case
+from widgets.math.matrices import tensor_case
 
 
 

@@ -10,9 +10,9 @@ import pytest
 import sympy as sp
 
 from hang import fail_if_it_hangs
-from widgets import exercise_bank as eb
-from widgets import matrix_expressions as mx
-from widgets.answers import parse_answer
+from widgets.exercises import bank as eb
+from widgets.math import matrix_expressions as mx
+from widgets.exercises.answers import parse_answer
 from widgets.exercises import exercise_box
 
 CHAPTER = pathlib.Path(__file__).resolve().parent.parent / "chapter5"

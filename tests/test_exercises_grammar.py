@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from hang import fail_if_it_hangs
-from widgets import matrix_expressions as mx
-from widgets.answers import check_matrix_answer
-from widgets.expressions import ExpressionError
+from widgets.math import matrix_expressions as mx
+from widgets.exercises.answers import check_matrix_answer
+from widgets.math.expressions import ExpressionError
 
 TABLE = mx.variables(x=("D", 1), A=("E", "D"), b=("E", 1), S=("D", "D"), mu=("D", 1), sigma=("1", "1", "positive"),
                      I=("D", "D", "identity"), C=("E", "E", "spd"))

@@ -8,7 +8,7 @@ import sympy as sp
 from hypothesis import given, settings, strategies as st
 
 from hang import fail_if_it_hangs
-from widgets.expressions import MAX_LENGTH, ExpressionError, parse_expression
+from widgets.math.expressions import MAX_LENGTH, ExpressionError, parse_expression
 
 x, y = sp.symbols("x y", real=True)
 

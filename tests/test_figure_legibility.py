@@ -200,7 +200,7 @@ def test_a_huge_chain_rule_curve_keeps_its_power_of_ten_inside_the_figure():
 
 
 def test_contour_labels_stay_apart_and_out_of_the_corners():
-    from widgets import multivariate as mv
+    from widgets.math import gradients as mv
     from widgets import plotting as wp
     X, Y = mv.grid((-2, 2), (-2, 2), 121)
     Z = X ** 2 * Y + X * Y ** 3                 # the 5.2 picture of Example 5.7

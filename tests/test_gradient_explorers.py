@@ -388,7 +388,7 @@ def test_500_changes_do_not_grow_figures(make, moves):
 
 
 # -- static drawing helpers ---------------------------------------------------------------------
-from widgets import multivariate as mv  # noqa: E402
+from widgets.math import gradients as mv  # noqa: E402
 from widgets import plotting as wp  # noqa: E402
 
 

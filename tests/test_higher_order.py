@@ -13,8 +13,8 @@ import sympy as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from widgets.calculus import CRITICAL_POINT_KINDS, classify_critical_point, critical_points
-from widgets.taylor_multivariate import (
+from widgets.math.surfaces import CRITICAL_POINT_KINDS, classify_critical_point, critical_points
+from widgets.math.surfaces import (
     EXAMPLE_5_15,
     HESSIAN_PRESETS,
     LocalTaylorModel,
@@ -470,7 +470,7 @@ def test_local_model_example_5_15_errors():
 # -- the notebooks' claims and exercises ------------------------------------------------------
 
 def test_notebook_5_7_exercises():
-    from widgets.answers import parse_answer
+    from widgets.exercises.answers import parse_answer
 
     f = x ** 2 * y + sp.exp(x * y)
     typed = parse_answer("[[2*y + y^2*exp(x*y), 2*x + (1 + x*y)*exp(x*y)], [2*x + (1 + x*y)*exp(x*y), x^2*exp(x*y)]]",
@@ -503,7 +503,7 @@ def test_notebook_5_7_claims():
 
 
 def test_notebook_5_8_exercises():
-    from widgets.answers import parse_answer
+    from widgets.exercises.answers import parse_answer
 
     T1 = multivariate_taylor_polynomial(sp.exp(x) * sp.cos(y), (x, y), (0, 0), 1)
     assert sp.expand(T1 - parse_answer("1 + x", ("x", "y"))) == 0

@@ -16,7 +16,7 @@ from hypothesis import given
 from explorer_inputs import FACTORIES, GOOD_FORMULAS, TEXT_VARIABLES, axis_limits, extremes, kind, text_controls
 from widgets.exercises import answer_box
 from widgets.explorers import canvas as transport
-from widgets.expressions import ExpressionError, parse_expression
+from widgets.math.expressions import ExpressionError, parse_expression
 
 NAMES = sorted(FACTORIES)
 

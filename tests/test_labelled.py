@@ -1,10 +1,10 @@
-"""widgets.labelled: every shown value carries its label; zero() ticks only what is zero."""
+"""widgets.exercises.labelled: every shown value carries its label; zero() ticks only what is zero."""
 
 import numpy as np
 import pytest
 import sympy as sp
 
-from widgets.labelled import check, is_zero, show, to_latex, zero
+from widgets.exercises.labelled import check, is_zero, show, to_latex, zero
 
 x = sp.Symbol("x")
 

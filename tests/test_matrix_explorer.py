@@ -16,7 +16,7 @@ from pixels import assert_moves_repaint_like_full_redraws
 from widgets import plotting as wp
 from widgets.explorers import MatrixGradientExplorer, matrix_gradient_explorer
 from widgets.explorers import canvas as transport
-from widgets.matrix_calculus import tensor_case
+from widgets.math.matrices import tensor_case
 from widgets.plotting.matrices import MosaicLayout, draw_fig_5_7, draw_jacobian, draw_tensor_mosaic
 
 

@@ -1,7 +1,7 @@
 """Sections 5.2 and 5.3: gradients, the chain rule, gradient checking, Jacobians and area scaling.
 
 Every expected value below is written out independently (closed forms from the book, or sympy
-applied directly), never copied from ``widgets.multivariate``.
+applied directly), never copied from ``widgets.math.gradients``.
 """
 
 import numpy as np
@@ -10,8 +10,8 @@ import sympy as sp
 from hypothesis import given
 from hypothesis import strategies as st
 
-from widgets import multivariate as mv
-from widgets.calculus import gradient_check, numerical_gradient, numerical_jacobian
+from widgets.math import gradients as mv
+from widgets.math.numeric import gradient_check, numerical_gradient, numerical_jacobian
 
 x, y, t, s = sp.symbols("x y t s", real=True)
 x1, x2 = sp.symbols("x1 x2", real=True)
@@ -384,7 +384,7 @@ def test_contour_levels_spread_over_skewed_values():
 
 
 # -- the exercises of the two notebooks: the reference answers typed in the answer boxes -------
-from widgets.answers import check_answer, parse_answer  # noqa: E402
+from widgets.exercises.answers import check_answer, parse_answer  # noqa: E402
 
 
 @pytest.mark.parametrize("reference, variables, solution", [

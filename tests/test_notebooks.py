@@ -87,7 +87,7 @@ def _unlabelled_typeset(cell) -> list[str]:
     """Return the typeset results of a cell that do not say what they are.
 
     A bare sympy expression is stored as text/latex (``$\\displaystyle n x^{n - 1}$``); a result of
-    widgets.labelled's show/zero/check is text/markdown made of 「label = $value$」 or 「label ✓」 parts;
+    widgets.exercises.labelled's show/zero/check is text/markdown made of 「label = $value$」 or 「label ✓」 parts;
     a markdown table is labelled by its header row."""
     bare = []
     for output in cell["outputs"]:

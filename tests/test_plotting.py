@@ -6,7 +6,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from widgets import datasets
+from widgets.math import datasets
 from widgets import plotting as wp
 
 

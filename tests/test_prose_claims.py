@@ -3,7 +3,7 @@
 import numpy as np
 import sympy as sp
 
-from widgets import calculus
+from widgets.math import numeric
 
 
 def _f(v):
@@ -32,7 +32,7 @@ def test_central_differences_pass_the_same_gradient():
     p, h = np.array([0.8, 1.1]), 1e-4
     dh = np.array([(_f(p + h * e) - _f(p - h * e)) / (2 * h) for e in np.eye(2)])
     assert _relative_error(dh, _grad(p)) < 1e-8
-    assert calculus.gradient_check(_f, _grad, p, h=h) < 1e-8
+    assert numeric.gradient_check(_f, _grad, p, h=h) < 1e-8
 
 
 def test_example_5_6_the_inner_derivative_is_6y2_the_outer_square_gives_2_x_plus_2y3():

@@ -10,7 +10,7 @@ import sympy as sp
 
 from explorer_inputs import live_figures
 from pixels import full_redraw
-from widgets import calculus as C
+from widgets.math import univariate
 from widgets.explorers import canvas as transport
 from widgets.explorers import (
     SignedLogSlider,
@@ -130,7 +130,7 @@ def test_taylor_formula_box_accepts_a_formula_and_plots_its_polynomial(explorers
     e.controls["formula"].value = "exp(-x^2)"
     e.set_values(x0=0.5)
     xs, ts = _plotted_taylor(e)
-    T3 = sp.lambdify(x, C.taylor_polynomial(sp.exp(-x ** 2), sp.Rational(1, 2), 3))
+    T3 = sp.lambdify(x, univariate.taylor_polynomial(sp.exp(-x ** 2), sp.Rational(1, 2), 3))
     np.testing.assert_allclose(ts, T3(xs), rtol=1e-9, atol=1e-9)
 
 

@@ -885,19 +885,19 @@ def stored_outputs(notebook: Path) -> tuple[int, int]:
     return widgets, explorers
 
 
-# -- answer boxes (widgets/answer_box.js) ------------------------------------------------------------------
+# -- answer boxes (widgets/exercises/answer_box.js) ------------------------------------------------------------------
 #: One answer box's view; its parts carry the classes below.
 ANSWER_BOX = ".mml-answer-box"
 
 
 def notebook_answers(notebook: Path) -> list[str]:
     """The right answers of a notebook's answer boxes, in order: each ``exercise_box(key)``'s reference
-    as one would type it (from :mod:`widgets.exercise_bank`)."""
-    from widgets import exercise_bank
+    as one would type it (from :mod:`widgets.exercises.bank`)."""
+    from widgets.exercises import bank
 
     cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
     source = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
-    return [exercise_bank.get(key).reference_text for key in re.findall(r'exercise_box\("([^"]+)"\)', source)]
+    return [bank.get(key).reference_text for key in re.findall(r'exercise_box\("([^"]+)"\)', source)]
 
 
 def _answer_box_state(page, index: int) -> dict:

@@ -1,4 +1,4 @@
-"""The answer box's view (widgets/answer_box.js) in Chromium, without a server: the ES module is loaded
+"""The answer box's view (widgets/exercises/answer_box.js) in Chromium, without a server: the ES module is loaded
 into a blank page and rendered with a stand-in for the widget model, as anywidget renders it.
 
 Checks what the student sees and does: labels and placeholder not cut off (wide and narrow pages),

@@ -10,9 +10,10 @@ import ipywidgets as W
 import numpy as np
 import sympy as sp
 
-from widgets import autodiff as ad
-from widgets.calculus import central_difference, lambdify_array, optimal_step
-from widgets.expressions import ExpressionError, parse_expression
+from widgets.math import autodiff as ad
+from widgets.math.numeric import lambdify_array
+from widgets.math.univariate import central_difference, optimal_step
+from widgets.math.expressions import ExpressionError, parse_expression
 from widgets.explorers.base import Explorer, ExplorerMessage, guarded
 from widgets.explorers.controls import wide
 from widgets.plotting.autodiff import draw_computation_graph, remove_graph, step_caption, update_computation_graph

@@ -11,10 +11,10 @@ import ipywidgets as W
 import numpy as np
 import sympy as sp
 
-from widgets.expressions import ExpressionError, parse_expression
+from widgets.math.expressions import ExpressionError, parse_expression
 from widgets.explorers.base import Explorer, ExplorerMessage, guarded
 from widgets.explorers.controls import wide
-from widgets.multivariate import (
+from widgets.math.gradients import (
     JACOBIAN_PRESETS,
     ChainRule,
     PlaneMap,
@@ -26,11 +26,11 @@ from widgets.multivariate import (
     square_boundary,
     unit_vector,
 )
-from widgets.multivariate import t as sym_t
-from widgets.multivariate import x as sym_x
-from widgets.multivariate import x1 as sym_x1
-from widgets.multivariate import x2 as sym_x2
-from widgets.multivariate import y as sym_y
+from widgets.math.gradients import t as sym_t
+from widgets.math.gradients import x as sym_x
+from widgets.math.gradients import x1 as sym_x1
+from widgets.math.gradients import x2 as sym_x2
+from widgets.math.gradients import y as sym_y
 from widgets.plotting.gradients import (
     GRADIENT_COLORS,
     draw_area_convergence,

@@ -8,19 +8,12 @@ from __future__ import annotations
 import ipywidgets as W
 import numpy as np
 
-from widgets.calculus import numerical_jacobian, relative_error
+from widgets.math.numeric import numerical_jacobian, relative_error
 from widgets.explorers.base import Explorer, ExplorerMessage
 from widgets.explorers.controls import wide
 from widgets.plotting.style import SelfContainedFormatter
-from widgets.matrix_calculus import (
-    IDENTITIES,
-    NUMERIC,
-    TENSOR_EXAMPLES,
-    TensorCase,
-    gradient_by_flattening,
-    identity,
-    tensor_case,
-)
+from widgets.math.identities import IDENTITIES, NUMERIC, identity
+from widgets.math.matrices import TENSOR_EXAMPLES, TensorCase, gradient_by_flattening, tensor_case
 from widgets.plotting.matrices import (
     CHECK_MAX,
     MosaicLayout,

@@ -10,8 +10,8 @@ import ipywidgets as W
 import numpy as np
 import sympy as sp
 
-from widgets.calculus import classify_critical_point, critical_points
-from widgets.expressions import ExpressionError, parse_expression
+from widgets.math.surfaces import classify_critical_point, critical_points
+from widgets.math.expressions import ExpressionError, parse_expression
 from widgets.explorers.base import Explorer, ExplorerMessage, guarded
 from widgets.explorers.controls import wide
 from widgets.plotting.style import house_style
@@ -30,7 +30,7 @@ from widgets.plotting.surfaces import (
     update_local_models_3d,
     update_taylor_errors,
 )
-from widgets.taylor_multivariate import (
+from widgets.math.surfaces import (
     DEFAULT_BOX,
     EXAMPLE_5_15,
     EXAMPLE_5_15_POINT,

@@ -8,8 +8,9 @@ import ipywidgets as W
 import numpy as np
 import sympy as sp
 
-from widgets.calculus import EPS, TaylorModel, central_difference, difference_quotient, lambdify_array, taylor_polynomial_values
-from widgets.expressions import ExpressionError, parse_expression
+from widgets.math.numeric import lambdify_array
+from widgets.math.univariate import EPS, TaylorModel, central_difference, difference_quotient, taylor_polynomial_values
+from widgets.math.expressions import ExpressionError, parse_expression
 from widgets.explorers.base import Explorer, ExplorerMessage, guarded
 from widgets.explorers.controls import SignedLogSlider, wide
 from widgets.plotting.univariate import (

@@ -20,7 +20,7 @@ from matplotlib.patches import FancyArrowPatch
 from matplotlib.text import Text
 from matplotlib.transforms import Affine2D
 
-from widgets.autodiff import Trace
+from widgets.math.autodiff import Trace
 from widgets.plotting.style import COLORS, house_style
 
 #: Box and edge colours of the graph, by state of a node.
@@ -405,7 +405,7 @@ def draw_computation_graph(ax: Axes, trace: Trace, step: int | None = None, font
     """Draw the computation graph of a trace (Fig. 5.11) with each node's value and adjoint; return the artists.
 
     ``step`` (default: the last, 2N) chooses how much of the forward and backward pass is shown,
-    see :meth:`widgets.autodiff.Trace.state`. ``cached`` draws the node texts from cached rasters
+    see :meth:`widgets.math.autodiff.Trace.state`. ``cached`` draws the node texts from cached rasters
     (for an explorer that redraws the graph on every move).
     """
     parents = [row.parents for row in trace.rows]
@@ -427,7 +427,7 @@ def draw_computation_graph(ax: Axes, trace: Trace, step: int | None = None, font
 def update_computation_graph(artists: Mapping, trace: Trace, step: int) -> dict:
     """Show the walk at ``step`` on a drawn graph: values, adjoints, the current node highlighted.
 
-    Returns the walk's state (:meth:`widgets.autodiff.Trace.state`). The trace must have the
+    Returns the walk's state (:meth:`widgets.math.autodiff.Trace.state`). The trace must have the
     structure the graph was drawn with.
     """
     if artists["structure"] != [(row.op, row.parents) for row in trace.rows]:

@@ -15,7 +15,7 @@ from matplotlib.axes import Axes
 from matplotlib.patches import Polygon
 from matplotlib.ticker import AutoLocator, MaxNLocator, NullLocator
 
-from widgets.multivariate import normalized, square_boundary
+from widgets.math.gradients import normalized, square_boundary
 from widgets.plotting.style import COLORS, house_style
 
 #: Colours of this section's artists (taken from the house palette).
@@ -448,7 +448,7 @@ def update_square_map(artists: Mapping, square: np.ndarray, image: np.ndarray, l
 def draw_map_squares(ax_in: Axes, ax_out: Axes, plane_map, xlim, ylim, corners, size: float,
                      labels=("x", "y"), n_per_side: int = 24) -> dict:
     """Draw a map of the plane as a static figure: the grid of a view and its image, and small squares
-    at ``corners`` with their true and linearized images. ``plane_map`` is a ``widgets.multivariate.PlaneMap``."""
+    at ``corners`` with their true and linearized images. ``plane_map`` is a ``widgets.math.gradients.PlaneMap``."""
     lines = grid_lines(xlim, ylim)
     artists = {"grid": draw_lines(ax_in, lines), "image_grid": draw_lines(ax_out, [plane_map(u, v) for u, v in lines])}
     for k, corner in enumerate(corners):

@@ -12,7 +12,7 @@ from typing import Callable, Mapping
 import numpy as np
 from matplotlib.axes import Axes
 
-from widgets.calculus import EPS, optimal_step
+from widgets.math.univariate import EPS, optimal_step
 from widgets.plotting.style import COLORS, LINESTYLES, house_style
 
 Fn = Callable[[np.ndarray], np.ndarray]

@@ -1,6 +1,6 @@
 """The exercises of every notebook, in one place: statement, checked reference, worked solution, typical mistakes.
 
-Pure math (sympy, numpy). The notebooks show these exercises with
+sympy and numpy only (no widget). The notebooks show these exercises with
 :func:`widgets.exercises.exercise_box` and the tests check every entry, so both read one
 source. Scalar references are computed here with sympy, so the solution shown is the
 reference that is checked. Each exercise lists answers written differently that must be
@@ -16,8 +16,8 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from widgets import matrix_expressions as mx
-from widgets.answers import Verdict, check_answer, check_matrix_answer, check_shape_answer, parse_answer
+from widgets.math import matrix_expressions as mx
+from widgets.exercises.answers import Verdict, check_answer, check_matrix_answer, check_shape_answer, parse_answer
 
 
 @dataclass(frozen=True)

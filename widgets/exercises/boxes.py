@@ -1,7 +1,7 @@
-"""Answer boxes for the exercises at the end of every notebook (widget layer over ``widgets.answers``).
+"""Answer boxes for the exercises at the end of every notebook (over ``widgets.exercises.answers``).
 
 ``answer_box(reference, variables)`` checks a formula, a row vector or a matrix of entries;
-``exercise_box(key)`` shows an exercise of :mod:`widgets.exercise_bank` (any kind: formulas,
+``exercise_box(key)`` shows an exercise of :mod:`widgets.exercises.bank` (any kind: formulas,
 matrix expressions such as ``2 xᵀ A``, shapes such as ``1×n``) with its worked solution
 behind a 显示解答 (Show solution) button.
 """
@@ -15,7 +15,7 @@ from typing import Callable, Sequence
 import anywidget
 import traitlets as T
 
-from widgets.answers import Verdict, check_answer, parse_answer
+from widgets.exercises.answers import Verdict, check_answer, parse_answer
 
 _HERE = pathlib.Path(__file__).parent
 
@@ -99,8 +99,8 @@ def answer_box(reference, variables: Sequence[str] = ("x",), prompt: str = "", p
 
 
 def exercise_box(key: str) -> AnswerBox:
-    """Return the answer box of exercise ``key`` of :mod:`widgets.exercise_bank`, e.g. ``exercise_box("5.9/5.6a")``."""
-    from widgets.exercise_bank import get
+    """Return the answer box of exercise ``key`` of :mod:`widgets.exercises.bank`, e.g. ``exercise_box("5.9/5.6a")``."""
+    from widgets.exercises.bank import get
 
     exercise = get(key)
     solution = f"<b>解答（solution）</b><br>{_markdown_math(exercise.worked_solution)}"

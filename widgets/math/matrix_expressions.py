@@ -35,7 +35,7 @@ from typing import Callable, Mapping, Sequence
 
 import numpy as np
 
-from widgets.expressions import ExpressionError
+from widgets.math.expressions import ExpressionError
 
 #: Longest accepted input, in characters.
 MAX_LENGTH = 400

@@ -1,6 +1,6 @@
 """Labelled, typeset results for the notebooks: every value a cell shows says what it is, e.g. 「差 = 0 ✓」.
 
-Pure math layer (numpy, sympy). A :class:`Labelled` shows itself as markdown with LaTeX in
+numpy and sympy only (no widget). A :class:`Labelled` shows itself as markdown with LaTeX in
 JupyterLab and Voilà, and as the same words in plain text elsewhere.
 """
 

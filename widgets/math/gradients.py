@@ -12,8 +12,8 @@ from typing import Callable, Sequence
 import numpy as np
 import sympy as sp
 
-from widgets.calculus import gradient_check, lambdify_array
-from widgets.expressions import to_sympy
+from widgets.math.numeric import gradient_check, lambdify_array
+from widgets.math.expressions import to_sympy
 
 #: The symbols used across sections 5.2 and 5.3 (real, so that sympy simplifies as a reader expects).
 x, y, t, s = sp.symbols("x y t s", real=True)

@@ -10,7 +10,7 @@
 * :func:`trace` lists every node with its value, local derivatives, tangent and adjoint,
   in evaluation order and in backward order.
 * :func:`from_sympy` builds the graph of a sympy expression (for instance a typed formula
-  parsed by :func:`widgets.expressions.parse_expression`), computing shared subexpressions once.
+  parsed by :func:`widgets.math.expressions.parse_expression`), computing shared subexpressions once.
 * :func:`jacobian_forward`, :func:`jacobian_reverse` and :func:`operation_counts` count the
   multiply-adds of both modes, for f: Rⁿ → R and f: R → Rᵐ.
 

@@ -2,7 +2,7 @@
 matrix expressions such as ``2 xᵀ A`` (:func:`check_matrix_answer`) and shapes such as ``1×n``
 (:func:`check_shape_answer`).
 
-Pure math: everything typed goes through :func:`widgets.expressions.parse_expression`. Two
+sympy and numpy only (no widget): everything typed goes through :func:`widgets.math.expressions.parse_expression`. Two
 answers are equal when they agree numerically at random points (seeded) and, where sympy
 can show it quickly, symbolically. Wrong answers get a hint for the usual mistakes: a
 transposed gradient, a sign error, a missing constant factor (often a dropped chain-rule
@@ -19,9 +19,9 @@ from typing import Sequence
 import numpy as np
 import sympy as sp
 
-from widgets import matrix_expressions as mx
-from widgets.calculus import lambdify_array
-from widgets.expressions import ExpressionError, parse_expression
+from widgets.math import matrix_expressions as mx
+from widgets.math.numeric import lambdify_array
+from widgets.math.expressions import ExpressionError, parse_expression
 
 _FULL_WIDTH = str.maketrans({"［": "[", "］": "]", "，": ",", "【": "[", "】": "]"})
 
@@ -176,7 +176,7 @@ _LAYOUT_HINT = ("这看起来是转置：本书用分子布局，导数的形状
 def check_matrix_answer(answer: str, reference: str, table, seed: int = 0) -> Verdict:
     """Return whether a typed matrix expression equals ``reference`` on random instances, with a hint if not.
 
-    ``table`` maps each name to a :class:`widgets.matrix_expressions.MatrixVariable`.
+    ``table`` maps each name to a :class:`widgets.math.matrix_expressions.MatrixVariable`.
     """
     ref = mx.parse_matrix_expression(reference, table)
     try:

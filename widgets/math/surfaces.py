@@ -1,10 +1,11 @@
-"""Hessians as tensors and multivariate Taylor polynomials (book sections 5.7 and 5.8).
+"""Hessians as tensors, multivariate Taylor polynomials and critical points (book sections 5.7 and 5.8).
 
 Pure math: numpy and sympy only. The layout is the book's (numerator layout): the gradient
 of f: R^n -> R is a row, and the k-th derivative D^k f(x0) is a k-th order tensor of shape
 (n, ..., n) whose last index is the variable differentiated last, so that
 D^3 f[:, :, j] = dH/dx_j (as in Example 5.15). The k-th Taylor term is the full contraction
 of D^k f(x0) with the k-fold outer product delta^k = delta (x) ... (x) delta (Defs. 5.7-5.8).
+Critical points are classified by the eigenvalues of the Hessian (the second-derivative test).
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from typing import Sequence
 import numpy as np
 import sympy as sp
 
-from widgets.calculus import _as_sympy, _exact_number, lambdify_array
+from widgets.math.numeric import exact_number, lambdify_array
+
 
 X, Y = sp.symbols("x y", real=True)
 
@@ -99,7 +101,7 @@ def _point(x0, n: int) -> list[sp.Expr]:
     values = list(x0) if isinstance(x0, (list, tuple, np.ndarray, sp.MatrixBase)) else [x0]
     if len(values) != n:
         raise ValueError(f"the point has {len(values)} coordinates, f has {n} variables")
-    return [sp.Rational(v.numerator, v.denominator) if isinstance(v, Fraction) else _exact_number(v) for v in values]
+    return [sp.Rational(v.numerator, v.denominator) if isinstance(v, Fraction) else exact_number(v) for v in values]
 
 
 def taylor_term(f: sp.Expr, variables: Sequence, x0, k: int, unevaluated: bool = False) -> sp.Expr:
@@ -251,3 +253,201 @@ def describe_definiteness(eigenvalues, tol: float = 1e-8) -> str:
     if positive.any() and negative.any():
         return "indefinite"
     return "semidefinite"
+
+
+# --- Higher-order derivatives and critical points (sections 5.7, 5.8) ---
+
+#: The four verdicts of the second-derivative test (the blog chapter, "海赛矩阵判定多元函数极值").
+CRITICAL_POINT_KINDS = ("minimum", "maximum", "saddle", "inconclusive")
+
+
+def _float_matrix(H) -> np.ndarray:
+    """Return H (a nested list, numpy array or sympy Matrix of numbers) as a square float64 array."""
+    H = np.array(H.tolist() if isinstance(H, sp.MatrixBase) else H, dtype=np.float64)
+    if H.ndim != 2 or H.shape[0] != H.shape[1] or H.size == 0:
+        raise ValueError(f"expected a square matrix, got shape {H.shape}")
+    if not np.all(np.isfinite(H)):
+        raise ValueError("the matrix has entries that are not finite")
+    return H
+
+
+def classify_critical_point(H, tol: float = 1e-8) -> str:
+    """Return "minimum", "maximum", "saddle" or "inconclusive" from the eigenvalues of a Hessian (5.147).
+
+    Positive definite -> minimum, negative definite -> maximum, eigenvalues of both signs ->
+    saddle, otherwise (semidefinite: some eigenvalue is zero) the test is inconclusive. An
+    eigenvalue counts as zero when |lambda| <= tol * max(1, max |lambda|). Only the symmetric
+    part (H + H^T)/2 matters for the quadratic form, so that is what is tested.
+    """
+    H = _float_matrix(H)
+    if tol < 0:
+        raise ValueError("tol must be >= 0")
+    eigenvalues = np.linalg.eigvalsh((H + H.T) / 2)
+    threshold = tol * max(1.0, float(np.max(np.abs(eigenvalues))))
+    positive = eigenvalues > threshold
+    negative = eigenvalues < -threshold
+    if positive.all():
+        return "minimum"
+    if negative.all():
+        return "maximum"
+    if positive.any() and negative.any():
+        return "saddle"
+    return "inconclusive"
+
+
+class CriticalPoint:
+    """A point where the gradient vanishes, its Hessian and the verdict of the second-derivative test."""
+
+    __slots__ = ("point", "exact", "value", "hessian", "eigenvalues", "kind")
+
+    def __init__(self, point, exact, value, hessian, eigenvalues, kind):
+        self.point: tuple[float, ...] = point          # float coordinates
+        self.exact: tuple[sp.Expr, ...] | None = exact  # exact coordinates when solved symbolically
+        self.value: float = value                      # f at the point
+        self.hessian: np.ndarray = hessian             # float Hessian (5.147)
+        self.eigenvalues: np.ndarray = eigenvalues     # ascending
+        self.kind: str = kind                          # one of CRITICAL_POINT_KINDS
+
+    def __repr__(self) -> str:
+        coordinates = ", ".join(f"{c:.6g}" for c in self.point)
+        return f"CriticalPoint(({coordinates}), {self.kind}, eigenvalues={np.round(self.eigenvalues, 6).tolist()})"
+
+
+def _as_sympy(f) -> sp.Expr:
+    """Return f as a sympy expression: sympy objects pass, plain numbers become sympy numbers.
+
+    Typed text is not accepted here; it goes through ``widgets.math.expressions.parse_expression``.
+    """
+    if isinstance(f, sp.Basic):
+        return f
+    if isinstance(f, (bool, np.bool_)) or not isinstance(f, (int, float, np.integer, np.floating)):
+        raise TypeError(f"expected a sympy expression, got {type(f).__name__}")
+    return sp.Integer(int(f)) if isinstance(f, (int, np.integer)) else sp.Float(float(f))
+
+
+def _symbols_of(variables) -> list[sp.Symbol]:
+    return [v if isinstance(v, sp.Symbol) else sp.Symbol(str(v), real=True) for v in variables]
+
+
+def _solve_gradient_symbolically(gradient, symbols) -> list[tuple]:
+    """Return the real isolated solutions of gradient = 0 as (exact tuple, float tuple); raise if not isolated."""
+    try:
+        solutions = sp.solve(gradient, symbols, dict=True)
+    except NotImplementedError:
+        raise ValueError("sympy cannot solve grad f = 0 here; give bounds for a numeric search") from None
+    found = []
+    for solution in solutions:
+        values = [solution.get(s, s) for s in symbols]
+        if any(v.free_symbols for v in values):
+            raise ValueError("the critical points are not isolated (a whole curve of them)")
+        numbers = [complex(sp.N(v, 30)) for v in values]
+        if any(abs(z.imag) > 1e-12 * (1 + abs(z.real)) for z in numbers):
+            continue
+        exact = tuple(sp.re(sp.expand_complex(v)) if v.has(sp.I) else v for v in values)
+        found.append((exact, tuple(z.real for z in numbers)))
+    return found
+
+
+def _newton_critical_points(gradient, hessian, symbols, bounds, grid: int, iterations: int = 120) -> list[tuple]:
+    """Return float critical points in ``bounds`` found by Newton's method on the gradient from a grid of starts."""
+    n = len(symbols)
+    grad_fn = [lambdify_array(g, symbols) for g in gradient]
+    hess_fn = [[lambdify_array(hessian[i, j], symbols) for j in range(n)] for i in range(n)]
+    lows = np.array([b[0] for b in bounds], dtype=np.float64)
+    highs = np.array([b[1] for b in bounds], dtype=np.float64)
+    axes = [np.linspace(lo, hi, grid) for lo, hi in zip(lows, highs)]
+    starts = np.stack([a.ravel() for a in np.meshgrid(*axes, indexing="ij")], axis=-1)
+    x = starts.copy()
+    span = float(np.max(highs - lows))
+    for _ in range(iterations):
+        g = np.stack([fn(*x.T) for fn in grad_fn], axis=-1)
+        H = np.stack([np.stack([fn(*x.T) for fn in row], axis=-1) for row in hess_fn], axis=-2)
+        bad = ~(np.isfinite(g).all(axis=-1) & np.isfinite(H).all(axis=(-1, -2)))
+        g[bad] = 0.0
+        H[bad] = np.eye(n)
+        step = np.einsum("kij,kj->ki", np.linalg.pinv(H, rcond=1e-13), g)
+        length = np.linalg.norm(step, axis=-1, keepdims=True)
+        step = np.where(length > span, step * (span / np.maximum(length, 1e-300)), step)
+        x = x - step
+        x[bad] = np.nan
+    g = np.stack([fn(*x.T) for fn in grad_fn], axis=-1)
+    margin = 1e-9 * span
+    inside = np.all((x >= lows - margin) & (x <= highs + margin), axis=-1)
+    # converged: the gradient is tiny and Newton has stopped moving (a very flat f such as x^20
+    # has a tiny gradient long before Newton reaches its critical point)
+    small = (np.linalg.norm(g, axis=-1) <= 1e-8 * max(1.0, span)) & (np.linalg.norm(step, axis=-1) <= 1e-7 * span)
+    candidates = x[inside & small & np.isfinite(x).all(axis=-1)]
+    points: list[np.ndarray] = []
+    for c in candidates:
+        if all(np.linalg.norm(c - p) > 1e-5 * max(1.0, span) for p in points):
+            points.append(c)
+    # Newton lands on a curve of critical points (f = x^2: the whole y-axis) at many different
+    # places, all with a singular Hessian; isolated degenerate points (x^4 + y^4) come one by one.
+    degenerate = 0
+    for p in points:
+        with np.errstate(all="ignore"):
+            H = np.array([[float(fn(*p)) for fn in row] for row in hess_fn])
+        if np.all(np.isfinite(H)):
+            eigenvalues = np.linalg.eigvalsh((H + H.T) / 2)
+            degenerate += bool(np.min(np.abs(eigenvalues)) <= 1e-6 * max(1.0, float(np.max(np.abs(eigenvalues)))))
+    if degenerate >= 3:
+        raise ValueError("the critical points are not isolated (a whole curve of them)")
+    snap = 1e-12 * max(1.0, span)  # a degenerate point is reached only linearly: show 1e-30 as 0
+    return [(None, tuple(0.0 if abs(v) < snap else float(v) for v in p)) for p in points]
+
+
+def critical_points(f: sp.Expr, variables, bounds=None, method: str = "auto", tol: float = 1e-8,
+                    grid: int = 9, max_points: int = 40) -> list[CriticalPoint]:
+    """Return the critical points of a sympy f (gradient = 0), each classified by its Hessian (5.147).
+
+    ``method="symbolic"`` solves the gradient equations with sympy (exact points; this can take
+    seconds even for a cubic, and lists only the principal solutions of periodic equations);
+    ``"numeric"`` runs Newton's method on the gradient from a ``grid`` x ``grid`` set of starts
+    inside ``bounds`` (a pair (low, high) per variable), which is fast but may miss a point whose
+    basin no start falls into; ``"auto"`` is numeric when bounds are given, symbolic otherwise.
+    With ``bounds``, only points inside are returned.
+    Raises ValueError when the critical points are not isolated or too many are found.
+    """
+    symbols = _symbols_of(variables)
+    f = _as_sympy(f)
+    extra = f.free_symbols - set(symbols)
+    if extra:
+        raise ValueError(f"f has symbols {sorted(map(str, extra))} that are not among the variables")
+    if method not in ("auto", "symbolic", "numeric"):
+        raise ValueError(f"unknown method {method!r}: use 'auto', 'symbolic' or 'numeric'")
+    if bounds is not None:
+        bounds = [tuple(float(v) for v in b) for b in bounds]
+        if len(bounds) != len(symbols) or any(len(b) != 2 or not b[0] < b[1] for b in bounds):
+            raise ValueError("bounds must hold one (low, high) pair, low < high, per variable")
+    gradient = [sp.diff(f, s) for s in symbols]
+    if all(g == 0 for g in gradient):
+        raise ValueError("f is constant: every point is critical (the critical points are not isolated)")
+    hessian = sp.hessian(f, symbols)
+    if method == "auto":
+        method = "symbolic" if bounds is None else "numeric"
+    if method == "symbolic":
+        found = _solve_gradient_symbolically(gradient, symbols)
+    else:
+        if bounds is None:
+            raise ValueError("the numeric search needs bounds")
+        found = _newton_critical_points(gradient, hessian, symbols, bounds, grid)
+    if bounds is not None:
+        found = [(e, p) for e, p in found
+                 if all(lo - 1e-12 <= v <= hi + 1e-12 for v, (lo, hi) in zip(p, bounds))]
+    if len(found) > max_points:
+        raise ValueError(f"more than {max_points} critical points: they are probably not isolated")
+    f_fn = lambdify_array(f, symbols)
+    h_fn = sp.lambdify(symbols, hessian, modules="numpy")
+    result = []
+    for exact, point in sorted(found, key=lambda item: item[1]):
+        if exact is not None:
+            H = np.array(hessian.subs(dict(zip(symbols, exact))).evalf().tolist(), dtype=np.float64)
+        else:
+            with np.errstate(all="ignore"):
+                H = np.array(h_fn(*point), dtype=np.float64)
+        if not np.all(np.isfinite(H)):
+            continue
+        H = (H + H.T) / 2
+        result.append(CriticalPoint(point, exact, float(f_fn(*point)), H, np.linalg.eigvalsh(H),
+                                    classify_critical_point(H, tol)))
+    return result
