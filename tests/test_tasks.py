@@ -12,7 +12,7 @@ import sympy as sp
 from ipywidgets.widgets.widget import _instances as open_widgets
 
 import widgets.explorers as explorers
-from widgets import exercise_tasks as et
+from widgets.exercises import tasks as et
 from widgets.explorers import tasks as task_panel
 
 EPS = np.finfo(np.float64).eps

@@ -27,7 +27,7 @@ from matplotlib.figure import Figure
 from widgets.explorers.canvas import ExplorerCanvas
 from widgets.explorers.controls import wide
 from widgets.explorers.tasks import TaskPanel, attach_tasks
-from widgets.expressions import ExpressionError, parse_expression
+from widgets.math.expressions import ExpressionError, parse_expression
 from widgets.plotting.style import FIGURE_LOCK, house_style
 
 

@@ -2,7 +2,7 @@
 explorer's controls, and notice when they have.
 
 The tasks themselves (questions, hints, predicates, explanations) are data, in
-:mod:`widgets.exercise_tasks`. The panel is four widgets whatever the number of tasks: a row of
+:mod:`widgets.exercises.tasks`. The panel is four widgets whatever the number of tasks: a row of
 toggle buttons 1 2 3 … (a done task is marked ✓), one typeset text (the question, the hint when asked
 for, and 「✓ 完成！」 with one sentence of explanation once the explorer's state meets the task), and
 a 「提示」 button. It checks the chosen task after every update of the explorer and at once when a
@@ -20,7 +20,7 @@ from typing import Sequence
 
 import ipywidgets as W
 
-from widgets.exercise_tasks import Task, is_done, tasks_for
+from widgets.exercises.tasks import Task, is_done, tasks_for
 
 #: Whether explorers made from now on show their tasks (see ``show_tasks``).
 _SHOWN = {"tasks": True}
