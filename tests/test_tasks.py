@@ -103,7 +103,7 @@ def test_state_has_the_keys_tasks_read():
 
     SecantExplorer: h (control), secant_slope, tangent_slope.
     DifferenceErrorExplorer: h (control), hs (the steps of the curves), forward_curve and central_curve
-        (the absolute errors there), forward and central (the errors at h).
+        (the absolute errors there), forward_error and central_error (the errors at h).
     TaylorExplorer: function, formula, n, x0 (controls), coefficients (f^(k)(x0)/k!, k = 0..n).
     GradientExplorer: exact (∇f·u), norm (‖∇f‖).
     ChainRuleExplorer: dh (df/dt at t), terms (the two products of (5.49)), dh_scale (max |df/dt| along the

@@ -120,7 +120,7 @@ def _near_best_step(curve: str) -> Callable[[State], bool]:
 
 def _forward_as_good_as_central(state: State) -> bool:
     h = _number(state, "h")
-    return 1e-4 <= h <= 1e-2 and _number(state, "forward") <= 2 * _number(state, "central")
+    return 1e-4 <= h <= 1e-2 and _number(state, "forward_error") <= 2 * _number(state, "central_error")
 
 
 DIFFERENCE_ERROR = (
@@ -543,7 +543,7 @@ TASKS: dict[str, tuple[Task, ...]] = {
 #: Explorer class name -> the keys of ``state()`` its tasks read (controls and ``values``).
 STATE_KEYS: dict[str, tuple[str, ...]] = {
     "SecantExplorer": ("h", "secant_slope", "tangent_slope"),
-    "DifferenceErrorExplorer": ("h", "hs", "forward_curve", "central_curve", "forward", "central"),
+    "DifferenceErrorExplorer": ("h", "hs", "forward_curve", "central_curve", "forward_error", "central_error"),
     "TaylorExplorer": ("function", "formula", "n", "x0", "coefficients"),
     "GradientExplorer": ("exact", "norm"),
     "ChainRuleExplorer": ("dh", "terms", "dh_scale", "path_span"),

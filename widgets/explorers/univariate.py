@@ -255,7 +255,8 @@ class DifferenceErrorExplorer(Explorer):
                          abs(float(central_difference(self.f, x0, h)) - exact)])
         update_difference_error(self.artists, self.hs, forward, central, h, at_h)
         self.errors = {"forward": at_h[0], "central": at_h[1]}
-        self.values = {"hs": self.hs, "forward_curve": forward, "central_curve": central, **self.errors}
+        self.values = {"hs": self.hs, "forward_curve": forward, "central_curve": central,
+                       "forward_error": float(at_h[0]), "central_error": float(at_h[1])}
         self.readout.value = (f"$h = {h:.1e}$: 前向误差 forward error $= {at_h[0]:.2e}$, "
                               f"中心误差 central error $= {at_h[1]:.2e}$ &nbsp; ($\\varepsilon = {EPS:.2e}$)")
 
