@@ -356,8 +356,14 @@ MATRIX_GRADIENT = (
 
 
 # -- 5.5 an identity checked by central differences ---------------------------------------------------
+def _identity_number(state: State) -> str:
+    """The identity shown: the menu's value (or the identity itself, when the picture's numbers name it)."""
+    shown = state["identity"]
+    return getattr(shown, "number", shown)
+
+
 def _identity_error_below(state: State) -> bool:
-    return state["identity"] == "5.103" and _number(state, "error") < 1e-10
+    return _identity_number(state) == "5.103" and _number(state, "error") < 1e-10
 
 
 def _exact_at_a_big_step(state: State) -> bool:
