@@ -55,11 +55,12 @@ class TaskPanel:
         self._relabelling = False
         self.toggles = W.ToggleButtons(options=self._options(), value=0, description="<b>探索任务</b>",
                                        description_allow_html=True, tooltips=[f"任务 {k + 1}" for k in range(len(self.tasks))],
-                                       style={"button_width": "3.2em"})
+                                       style={"button_width": "4em"})
         self.text = W.HTMLMath(layout=W.Layout(min_height="2.4em"))
         self.hint_button = W.Button(description="提示", tooltip="显示提示（hint）", icon="lightbulb-o",
-                                    layout=W.Layout(width="auto"))
-        self.widget = W.VBox([self.toggles, self.text, self.hint_button])
+                                    layout=W.Layout(width="auto", align_self="flex-start"))
+        self.widget = W.VBox([self.toggles, self.text, self.hint_button],
+                             layout=W.Layout(border_top="1px solid #d0d0d0", margin="8px 0 0 0", padding="6px 0 0 0"))
         self.widget.add_class("mml-tasks")
         self.toggles.observe(self._on_choose, names="value")
         self.hint_button.on_click(self._on_hint)
