@@ -358,14 +358,20 @@ def test_chain_rule_level_path_of_example_5_10(made):
 
 
 def test_chain_rule_tasks_can_be_done_on_example_5_10(made):
+    """The second chain-rule explorer (5.3, the spiral of Example 5.10) shows the same tasks: each can be done."""
     explorer = made("chain_rule_explorer", "exp(x1 x2^2)", "t cos(t)", "t sin(t)", t_range=(0, np.pi))
-    h_of_t = sp.exp(t * sp.cos(t) * (t * sp.sin(t)) ** 2)
-    rate = sp.lambdify(t, sp.diff(h_of_t, t))
+    x1, x2 = t * sp.cos(t), t * sp.sin(t)
+    f = sp.exp(x * y ** 2)
+    terms = [sp.lambdify(t, (sp.diff(f, v) * sp.diff(path, t)).subs({x: x1, y: x2})) for v, path in ((x, x1), (y, x2))]
+    scale = max(abs(terms[0](t0) + terms[1](t0)) for t0 in np.linspace(0, np.pi, 4001))
     grid = np.round(np.arange(0.0, np.pi, 0.01), 10)
-    scale = max(abs(rate(t0)) for t0 in np.linspace(0, np.pi, 4001))
-    zero = next(t0 for t0 in grid if t0 > 1 and abs(rate(t0)) <= 0.03 * scale)
+    zero = next(t0 for t0 in grid if t0 > 1 and abs(terms[0](t0) + terms[1](t0)) <= 0.03 * scale)
     explorer.controls["t"].value = float(zero)
     assert_done(explorer, "rate-zero")
+    cancel = next(t0 for t0 in grid if abs(terms[0](t0) + terms[1](t0)) <= 0.03 * scale
+                  and min(abs(terms[0](t0)), abs(terms[1](t0))) >= 0.1 * scale)
+    explorer.controls["t"].value = float(cancel)
+    assert_done(explorer, "terms-cancel")
 
 
 # -- 5.3 ------------------------------------------------------------------------------------------------
