@@ -55,6 +55,8 @@ KEYBOARD_TASKS: dict[str, KeyboardTask] = {
 
 PANEL_TEXT = """([i]) => { const p = window.__e2e.root(i).querySelector('.mml-tasks');
     return p ? p.textContent : null; }"""
+DONE = """([i]) => { const p = window.__e2e.root(i).querySelector('.mml-tasks');
+    return !!p && p.textContent.includes('✓ 完成！'); }"""
 
 
 def _slider_handle(page, index: int, label: str):
@@ -110,8 +112,12 @@ def complete_task_by_keyboard(page, notebook_stem: str) -> tuple[dict, list[str]
         problems.append(f"explorer {i}: task {spec.task + 1} reads done before any key was pressed: {before!r}")
     for keys in spec.keys:
         _press(page, i, keys)
-    done = harness.wait_for(page, "([i]) => (document.querySelector('[data-e2e-explorer=\"' + i + '\"] .mml-tasks') "
-                                  "|| {textContent: ''}).textContent.includes('✓ 完成！')", [i], 30.0, polling=100)
+    # The state the keys lead to must meet the task, not one passed on the way: wait until the picture has
+    # settled, then the verdict must be there and stay.
+    harness.wait_picture_still(page, i, quiet_ms=1500, timeout=60.0)
+    done = harness.wait_for(page, DONE, [i], 15.0, polling=100)
+    page.wait_for_timeout(1500)
+    done = done and page.evaluate(DONE, [i])
     report["after"] = page.evaluate(PANEL_TEXT, [i])
     if not done:
         problems.append(f"explorer {i}: task {spec.task + 1} ({spec.note}) not done after the keys: "
