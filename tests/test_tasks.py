@@ -166,6 +166,7 @@ def test_secant_tasks(made, key, tolerance, sign):
     magnitudes = log_grid(-3.0, 0.5, 0.05)   # the positions of the h slider
     close = [m for m in magnitudes if abs(secant_gap(sign * m)) < tolerance]
     solution = max(close)
+    assert math.isclose(solution, 0.013 if tolerance == 0.01 else 0.0013, rel_tol=0.1)   # the explanations' numbers
     near_miss = min(m for m in magnitudes if m > solution)
     explorer.controls["h"].value = sign * near_miss
     assert_not_done(explorer, key)
@@ -201,6 +202,12 @@ def test_difference_error_best_steps(made, x0, kind, key):
 def test_the_two_optimal_steps_are_about_two_and_a_half_decades_apart():
     apart = math.log10(difference_optimum("central", 1.0)) - math.log10(difference_optimum("forward", 1.0))
     assert 2.0 < apart < 3.0
+    hs = 10.0 ** np.arange(-16, 0.05, 0.1)   # the smallest errors, as the explanation gives them: about 1e-8 and 1e-11
+    forward = np.abs((np.sin(1 + hs) - np.sin(1)) / hs - np.cos(1))
+    central = np.abs((np.sin(1 + hs) - np.sin(1 - hs)) / (2 * hs) - np.cos(1))
+    near = lambda errors, h: np.max(errors[np.abs(np.log10(hs) - math.log10(h)) <= 0.25])  # noqa: E731
+    assert 1e-9 < near(forward, difference_optimum("forward", 1.0)) < 1e-7
+    assert 1e-12 < near(central, difference_optimum("central", 1.0)) < 1e-10
     assert math.isclose(math.sqrt(EPS), 1.49e-8, rel_tol=1e-2) and math.isclose(EPS ** (1 / 3), 6.06e-6, rel_tol=1e-2)
 
 
@@ -574,6 +581,8 @@ def test_hessian_critical_points(made, key, kind):
     explorer = made("hessian_explorer")
     points = [p for p, k in critical_points(TWO_WELLS).items() if k == kind]
     assert points
+    H = sp.hessian(TWO_WELLS, (x, y))   # the explanations' eigenvalues: ±4 at the saddle, 8 and 16 at (1, 1)
+    assert set(H.subs({x: 0, y: 0}).eigenvals()) == {-4, 4} and set(H.subs({x: 1, y: 1}).eigenvals()) == {8, 16}
     px, py = points[0]
     explorer.set_values(x=px + 0.05, y=py)
     assert_not_done(explorer, key)

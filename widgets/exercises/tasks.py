@@ -135,7 +135,7 @@ DIFFERENCE_ERROR = (
          "中心差商的截断误差是 $\\tfrac{h^2}{6}|f'''|$，比前向的 $\\tfrac h2|f''|$ 下降得快。",
          _near_best_step("central_curve"),
          "$\\tfrac{h^2}{6}|f'''|$ 与舍入误差 $\\varepsilon/h$ 在 $h\\approx\\sqrt[3]{\\varepsilon}\\approx6\\times10^{-6}$ 附近相当，"
-         "比 $\\sqrt{\\varepsilon}$ 大约 2.5 个数量级；那里的误差（约 $10^{-11}$）也比前向的最小误差（约 $10^{-9}$）小得多。"),
+         "比 $\\sqrt{\\varepsilon}$ 大约 2.5 个数量级；那里的误差（约 $10^{-11}$）也比前向的最小误差（约 $10^{-8}$）小得多。"),
     Task("forward-as-good-as-central",
          "在 $10^{-4}\\le h\\le10^{-2}$ 之间，前向差商通常比中心差商差得多。移动 $x_0$，找一个点，让前向误差不超过中心误差的 2 倍。",
          "前向差商的主要误差是 $\\tfrac h2 f''(x_0)$；$\\sin x$ 的二阶导数 $-\\sin x$ 在哪里为 0？",
