@@ -18,5 +18,7 @@ modules of the same section:
   critical points;
 * ``datasets``: the small data sets of the figures;
 * ``expressions`` and ``matrix_expressions``: the two safe parsers of typed formulas (scalar
-  formulas, and matrix expressions such as ``2 xᵀ A``); no eval, exec or sympify on raw text.
+  formulas, and matrix expressions such as ``2 xᵀ A``); no eval, exec or sympify on raw text;
+* ``formula_text``: the front end both parsers share (normalising typed notation, tokens,
+  length limits and messages).
 """

@@ -1,7 +1,8 @@
 """A safe parser for the formulas students type: text -> sympy expression (used wherever a formula box appears).
 
 Nothing here passes text to ``eval``, ``exec``, ``sympify`` or ``parse_expr``. The text is
-normalised and tokenised, implicit products are made explicit, ``ast.parse`` builds a
+normalised and tokenised by the front end both parsers share (:mod:`widgets.math.formula_text`),
+implicit products are made explicit, ``ast.parse`` builds a
 syntax tree (parsing only, never running), and a whitelist walk of that tree builds the
 sympy expression node by node. Every rejection raises :class:`ExpressionError` with a
 short bilingual message.
@@ -11,13 +12,12 @@ from __future__ import annotations
 
 import ast
 import math
-import re
-import unicodedata
-from dataclasses import dataclass
 from fractions import Fraction
 from typing import Iterable, Sequence
 
 import sympy as sp
+
+from widgets.math.formula_text import ExpressionError, Token, normalise, tokenise
 
 #: Longest accepted input, in characters.
 MAX_LENGTH = 300
@@ -29,10 +29,8 @@ MAX_NODES = 250
 MAX_EXPONENT = 1000
 #: Largest number of decimal digits a constant may reach (floats end near 1e308).
 MAX_DIGITS = 300
-
-
-class ExpressionError(ValueError):
-    """A formula was rejected; ``str(error)`` is a short Chinese/English message for the student."""
+#: The operators of the grammar (``^`` is the power; the front end writes ``**`` as ``^``).
+OPERATORS = "+-*/^(),"
 
 
 def _sigmoid(z):
@@ -51,43 +49,6 @@ FUNCTIONS: dict[str, tuple] = {
 #: Whitelisted constants.
 CONSTANTS: dict[str, sp.Expr] = {"pi": sp.pi, "π": sp.pi, "e": sp.E, "E": sp.E}
 
-_SUPERSCRIPTS = str.maketrans({"⁰": "0", "¹": "1", "²": "2", "³": "3", "⁴": "4", "⁵": "5",
-                               "⁶": "6", "⁷": "7", "⁸": "8", "⁹": "9", "⁻": "-"})
-_SYMBOL_REPLACEMENTS = {"×": "*", "·": "*", "⋅": "*", "∗": "*", "÷": "/", "−": "-", "–": "-", "^": "**"}
-_TOKEN = re.compile(r"\s*(?:(?P<number>\d+\.?\d*(?:[eE][+-]?\d+)?|\.\d+(?:[eE][+-]?\d+)?)"
-                    r"|(?P<name>[^\W\d]\w*)|(?P<op>\*\*|[-+*/(),]))")
-
-
-@dataclass(frozen=True)
-class _Token:
-    kind: str  # "number", "name" or "op"
-    text: str
-
-
-def _normalise(text: str) -> str:
-    """Turn what students type (full-width brackets, ×, ÷, x², ^) into plain operator syntax."""
-    text = re.sub(r"[⁰¹²³⁴⁵⁶⁷⁸⁹⁻]+", lambda m: "**(" + m.group(0).translate(_SUPERSCRIPTS) + ")", text)
-    text = unicodedata.normalize("NFKC", text)
-    for old, new in _SYMBOL_REPLACEMENTS.items():
-        text = text.replace(old, new)
-    return text
-
-
-def _tokenise(text: str) -> list[_Token]:
-    tokens, pos = [], 0
-    while pos < len(text):
-        if text[pos:].strip() == "":
-            break
-        match = _TOKEN.match(text, pos)
-        if match is None:
-            bad = text[pos:].lstrip()[:1]
-            raise ExpressionError(f"不能识别的字符 {bad!r}（unexpected character）")
-        kind = match.lastgroup
-        tokens.append(_Token(kind, match.group(kind)))
-        pos = match.end()
-    return tokens
-
-
 def _split_name(name: str, variables: Sequence[str]) -> list[str] | None:
     """Split a run like ``xy`` or ``x1x2`` into known variable names, longest first; None if impossible."""
     if name in variables or name in FUNCTIONS or name in CONSTANTS:
@@ -100,21 +61,21 @@ def _split_name(name: str, variables: Sequence[str]) -> list[str] | None:
     return None
 
 
-def _with_implicit_products(tokens: list[_Token], variables: Sequence[str]) -> list[_Token]:
+def _with_implicit_products(tokens: list[Token], variables: Sequence[str]) -> list[Token]:
     """Insert the ``*`` students leave out: ``2x``, ``2(x+1)``, ``(x+1)(x-1)``, ``x sin(x)``, ``xy``."""
-    expanded: list[_Token] = []
+    expanded: list[Token] = []
     for tok in tokens:
         if tok.kind == "name" and tok.text not in FUNCTIONS:
             parts = _split_name(tok.text, variables)
             if parts and len(parts) > 1:
                 for i, part in enumerate(parts):
                     if i:
-                        expanded.append(_Token("op", "*"))
-                    expanded.append(_Token("name", part))
+                        expanded.append(Token("op", "*"))
+                    expanded.append(Token("name", part))
                 continue
         expanded.append(tok)
 
-    out: list[_Token] = []
+    out: list[Token] = []
     for i, tok in enumerate(expanded):
         if out and out[-1].kind == "name" and tok.text == "(":
             name = out[-1].text
@@ -131,13 +92,13 @@ def _with_implicit_products(tokens: list[_Token], variables: Sequence[str]) -> l
             if not run:
                 raise ExpressionError(f"函数 {out[-1].text} 需要括号，例如 {out[-1].text}(x)（write {out[-1].text}(...)）")
             following = expanded[i + len(run)] if i + len(run) < len(expanded) else None
-            if following is not None and following.text == "**":
+            if following is not None and following.text == "^":
                 raise ExpressionError(f"有歧义，请加括号，例如 {out[-1].text}(x)^2（ambiguous: add parentheses）")
-            out.append(_Token("op", "("))
+            out.append(Token("op", "("))
             out.extend(_with_implicit_products(run, variables))
-            out.append(_Token("op", ")"))
+            out.append(Token("op", ")"))
             skip = len(run)
-            expanded[i:i + skip] = [_Token("skip", "")] * skip
+            expanded[i:i + skip] = [Token("skip", "")] * skip
             continue
         if tok.kind == "skip":
             continue
@@ -146,12 +107,12 @@ def _with_implicit_products(tokens: list[_Token], variables: Sequence[str]) -> l
             prev_ends_value = prev.kind == "number" or prev.text == ")" or (prev.kind == "name" and prev.text not in FUNCTIONS)
             starts_value = tok.kind in ("number", "name") or tok.text == "("
             if prev_ends_value and starts_value and not (prev.kind == "number" and tok.kind == "number"):
-                out.append(_Token("op", "*"))
+                out.append(Token("op", "*"))
         out.append(tok)
     return out
 
 
-def _check_depth(tokens: Iterable[_Token]) -> None:
+def _check_depth(tokens: Iterable[Token]) -> None:
     depth = 0
     for tok in tokens:
         if tok.text == "(":
@@ -285,23 +246,14 @@ def parse_expression(text: str, variables: Sequence[str | sp.Symbol] = ("x",)) -
     ``variables`` are the names a student may use; strings become real sympy symbols,
     sympy symbols are used as they are.
     """
-    if not isinstance(text, str):
-        raise ExpressionError("请输入文本（expected text）")
-    if len(text) > MAX_LENGTH:
-        raise ExpressionError(f"输入太长（longer than {MAX_LENGTH} characters）")
+    text = normalise(text, MAX_LENGTH)
     symbols = {}
     for v in variables:
         symbol = v if isinstance(v, sp.Symbol) else sp.Symbol(str(v), real=True)
         symbols[symbol.name] = symbol
-    text = _normalise(text)
-    if len(text) > 4 * MAX_LENGTH:
-        raise ExpressionError(f"输入太长（longer than {MAX_LENGTH} characters）")
-    tokens = _tokenise(text)
+    tokens = tokenise(text, OPERATORS, MAX_LENGTH)
     if not tokens:
         raise ExpressionError("请输入一个公式（empty formula）")
-    for tok in tokens:
-        if tok.kind == "name" and tok.text.startswith("_"):
-            raise ExpressionError(f"未知的名称 {tok.text!r}（unknown name）")
     tokens = _with_implicit_products(tokens, list(symbols))
     _check_depth(tokens)
 
@@ -319,7 +271,7 @@ def parse_expression(text: str, variables: Sequence[str | sp.Symbol] = ("x",)) -
             pieces.append(f"_n{len(numbers)}")
             numbers.append(sp.Rational(frac.numerator, frac.denominator))
         else:
-            pieces.append(tok.text)
+            pieces.append("**" if tok.text == "^" else tok.text)
     source = " ".join(pieces)
     try:
         tree = ast.parse(source, mode="eval")

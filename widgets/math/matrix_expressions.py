@@ -2,8 +2,8 @@
 
 Serves the exercises stated with vectors and matrices (book exercises 5.6–5.9, the identities
 (5.99)–(5.108)). Pure math: numpy only. Nothing here passes text to ``eval``, ``exec`` or
-``sympify``: a small tokeniser and a recursive-descent parser build a syntax tree from a
-whitelisted grammar, the tree's shape is inferred with the exercise's symbolic dimensions
+``sympify``: the front end both parsers share (:mod:`widgets.math.formula_text`) normalises and
+tokenises the text, a recursive-descent parser builds a syntax tree from a whitelisted grammar, the tree's shape is inferred with the exercise's symbolic dimensions
 (``D``, ``E`` …), and the tree is evaluated with numpy on random instances of compatible
 sizes (seeded).
 
@@ -28,14 +28,14 @@ Grammar (what a student may type)::
 
 from __future__ import annotations
 
+import math
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Callable, Mapping, Sequence
 
 import numpy as np
 
-from widgets.math.expressions import ExpressionError
+from widgets.math.formula_text import ExpressionError, Token, normalise, tokenise
 
 #: Longest accepted input, in characters.
 MAX_LENGTH = 400
@@ -45,6 +45,10 @@ MAX_DEPTH = 20
 MAX_NODES = 200
 #: Largest accepted |exponent|.
 MAX_POWER = 10
+#: Largest accepted magnitude of a typed number.
+MAX_NUMBER = 1e15
+#: The operators of the grammar.
+OPERATORS = "+-*/@()^⊙"
 
 Dim = str  # a dimension label such as "D", or "1"
 Shape = tuple[Dim, Dim]
@@ -104,25 +108,17 @@ def variables(latex: Mapping[str, str] | None = None, **spec) -> dict[str, Matri
 # ---------------------------------------------------------------------------------------------
 # tokens
 
-_TOKEN = re.compile(r"\s*(?:(?P<number>\d+\.?\d*|\.\d+)|(?P<name>[A-Za-z_][A-Za-z0-9_]*)"
-                    r"|(?P<op>[-+*/@()^⊙]))")
-
-
-@dataclass(frozen=True)
-class _Token:
-    kind: str  # "number", "name", "op"
-    text: str
-
-
 def _normalise(text: str) -> str:
-    """Turn typed notation (ᵀ, ⁻¹, ², ×, Greek letters, full-width brackets) into the plain grammar."""
-    text = text.replace("⁻ᵀ", "^(-1)^T ").replace("⁻¹", "^(-1)").replace("ᵀ", "^T ").replace("⊤", "^T ")
-    text = re.sub(r"[⁰¹²³⁴⁵⁶⁷⁸⁹]+", lambda m: "^" + unicodedata.normalize("NFKC", m.group(0)) + " ", text)
+    """Turn typed notation (ᵀ, ⁻¹, ², ×, Greek letters, full-width brackets) into the plain grammar.
+
+    The transposes and ``∘`` are this grammar's own; the front end does the rest, then Greek
+    letters become their names and ``.T`` a transpose.
+    """
+    if isinstance(text, str) and len(text) <= MAX_LENGTH:
+        text = text.replace("⁻ᵀ", "^(-1)^T ").replace("ᵀ", "^T ").replace("⊤", "^T ").replace("∘", "⊙")
+    text = normalise(text, MAX_LENGTH, MatrixExpressionError)
     for greek, latin in GREEK.items():
         text = text.replace(greek, f" {latin} ")
-    text = unicodedata.normalize("NFKC", text)
-    for old, new in {"×": "*", "·": "*", "⋅": "*", "∗": "*", "−": "-", "–": "-", "**": "^", "∘": "⊙"}.items():
-        text = text.replace(old, new)
     return re.sub(r"\.T(?![A-Za-z0-9_])", "^T ", text)
 
 
@@ -138,40 +134,30 @@ def _split_name(name: str, known: Sequence[str]) -> list[str] | None:
     return None
 
 
-def _tokenise(text: str, known: Sequence[str]) -> list[_Token]:
-    tokens: list[_Token] = []
-    pos = 0
-    while pos < len(text):
-        if not text[pos:].strip():
-            break
-        match = _TOKEN.match(text, pos)
-        if match is None:
-            bad = text[pos:].lstrip()[:1]
-            raise MatrixExpressionError(f"不能识别的字符 {bad!r}（unexpected character）")
-        kind = match.lastgroup
-        value = match.group(kind)
-        pos = match.end()
-        if kind != "name":
-            tokens.append(_Token(kind, value))
+def _tokenise(text: str, known: Sequence[str]) -> list[Token]:
+    """Return the front end's tokens with functions marked and runs like ``xTAx`` split into known names."""
+    tokens: list[Token] = []
+    for token in tokenise(text, OPERATORS, MAX_LENGTH, MatrixExpressionError):
+        value = token.text
+        if token.kind != "name":
+            tokens.append(token)
             continue
-        if value.startswith("_"):
-            raise MatrixExpressionError(f"未知的名称 {value!r}（unknown name）")
         if value in FUNCTIONS:
-            tokens.append(_Token("function", value))
+            tokens.append(Token("function", value))
             continue
         if tokens and tokens[-1].text == "^" and value.startswith("T") and value not in known:
-            tokens.append(_Token("name", "T"))  # ``x^TAx``: the transpose, then the names that follow
+            tokens.append(Token("name", "T"))  # ``x^TAx``: the transpose, then the names that follow
             value = value[1:]
             if not value:
                 continue
         if value == "T" and value not in known:
-            tokens.append(_Token("name", "T"))  # a transpose in the wrong place: the parser says so
+            tokens.append(Token("name", "T"))  # a transpose in the wrong place: the parser says so
             continue
         parts = _split_name(value, list(known))
         if parts is None:
             allowed = "、".join(_pretty_name(k) for k in known if k != "T") or "无 (none)"
             raise MatrixExpressionError(f"未知的名称 {_pretty_name(value)!r}；可用的名称：{allowed}（unknown name）")
-        tokens.extend(_Token("name", p) for p in parts)
+        tokens.extend(Token("name", p) for p in parts)
     return tokens
 
 
@@ -215,14 +201,14 @@ def _is_scalar(node: Node) -> bool:
 
 
 class _Parser:
-    def __init__(self, tokens: list[_Token], table: Mapping[str, MatrixVariable]):
+    def __init__(self, tokens: list[Token], table: Mapping[str, MatrixVariable]):
         self.tokens, self.pos, self.table, self.depth, self.nodes = tokens, 0, table, 0, 0
 
     # helpers
-    def peek(self) -> _Token | None:
+    def peek(self) -> Token | None:
         return self.tokens[self.pos] if self.pos < len(self.tokens) else None
 
-    def take(self) -> _Token:
+    def take(self) -> Token:
         tok = self.peek()
         if tok is None:
             raise MatrixExpressionError("表达式不完整（incomplete expression）")
@@ -376,7 +362,10 @@ class _Parser:
         if tok.kind == "number":
             if len(tok.text) > 15:
                 raise MatrixExpressionError("数字太长（number has too many digits）")
-            node = self.make("num", (), ("1", "1"), float(tok.text))
+            value = float(tok.text)
+            if not math.isfinite(value) or abs(value) > MAX_NUMBER or (value and abs(value) < 1 / MAX_NUMBER):
+                raise MatrixExpressionError("数字超出范围（number out of range）")
+            node = self.make("num", (), ("1", "1"), value)
             node.constant = True
             return node
         if tok.kind == "name":
@@ -422,14 +411,7 @@ class _Parser:
 
 def parse_matrix_expression(text: str, table: Mapping[str, MatrixVariable]) -> Node:
     """Return the syntax tree of a typed matrix expression, or raise MatrixExpressionError (never anything else)."""
-    if not isinstance(text, str):
-        raise MatrixExpressionError("请输入文本（expected text）")
-    if len(text) > MAX_LENGTH:
-        raise MatrixExpressionError(f"输入太长（longer than {MAX_LENGTH} characters）")
-    text = _normalise(text)
-    if len(text) > 3 * MAX_LENGTH:
-        raise MatrixExpressionError(f"输入太长（longer than {MAX_LENGTH} characters）")
-    tokens = _tokenise(text, list(table))
+    tokens = _tokenise(_normalise(text), list(table))
     if sum(t.text == "(" for t in tokens) > MAX_DEPTH * 3:
         raise MatrixExpressionError(f"括号太多（too many parentheses）")
     try:
