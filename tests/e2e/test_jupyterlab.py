@@ -1,4 +1,5 @@
-"""Every chapter 5 notebook in JupyterLab in Chromium: runs clean, and every explorer is live and safe."""
+"""Every chapter 5 notebook in JupyterLab in Chromium: runs clean, one 探索任务 is done by keyboard, and every
+explorer is live and safe."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import pytest
 
 from . import harness
 from .conftest import notebook_params, require
+from .keyboard_tasks import complete_task_by_keyboard
 
 pytestmark = pytest.mark.browser
 
@@ -18,6 +20,7 @@ def test_notebook_in_jupyterlab(notebook, lab_server, watched_page, canary):
     problems: list[str] = []
     explorers: list[dict] = []
     boxes: list[dict] = []
+    task: dict = {}
     try:
         harness.open_in_lab(page, lab_server, f"chapter5/{notebook.name}")
         completed = harness.run_all_in_lab(page)
@@ -32,6 +35,8 @@ def test_notebook_in_jupyterlab(notebook, lab_server, watched_page, canary):
         widgets = harness.widget_outputs(page)
         if widgets < stored_widgets:
             problems.append(f"{widgets} live widget outputs, but the notebook stores {stored_widgets}")
+        task, task_problems = complete_task_by_keyboard(page, notebook.stem)   # from the first picture
+        problems += task_problems
         explorers, explorer_problems = harness.exercise_explorers(page, canary)
         problems += explorer_problems
         boxes, box_problems = harness.exercise_answer_boxes(
@@ -42,7 +47,7 @@ def test_notebook_in_jupyterlab(notebook, lab_server, watched_page, canary):
         problems += [p for p in harness.output_problems(page) if p not in problems]
         problems += [f"log console (output from a widget callback): {m}" for m in harness.lab_log_messages(page)]
     finally:
-        report = {"notebook": notebook.name, "explorers": explorers, "answer_boxes": boxes, "problems": problems,
+        report = {"notebook": notebook.name, "explorers": explorers, "answer_boxes": boxes, "task": task, "problems": problems,
                   "page_errors": watched_page.errors}
         harness.save_report(f"jupyterlab-{notebook.stem}", report)
         harness.save_screenshot(page, f"jupyterlab-{notebook.stem}", scroller=".jp-WindowedPanel-outer")

@@ -7,6 +7,7 @@ May import ``widgets.math``, ipywidgets, anywidget and IPython; never ``widgets.
 * ``bank``: the exercises of every section with their references and worked solutions;
 * ``answers``: parsing and checking of typed answers (formulas, matrices of entries, shapes);
 * ``labelled``: ``show``, ``zero`` and ``check``, results that say what they are.
+* ``tasks``: the 探索任务 of every explorer (questions, hints, predicates over its state, explanations).
 """
 
 from widgets.exercises.answers import check_answer, check_matrix_answer

@@ -8,6 +8,7 @@ Use one per notebook cell; the explorer displays itself::
 
 from widgets.explorers.base import Explorer, ExplorerMessage
 from widgets.explorers.controls import SignedLogSlider
+from widgets.explorers.tasks import show_tasks
 
 # Section 5.1
 from widgets.explorers.univariate import (

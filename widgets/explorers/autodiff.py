@@ -134,6 +134,9 @@ class AutodiffExplorer(Explorer):
             "symbolic": float(self._df(x)),
             "finite_difference": float(central_difference(self._f, x, h)),
         }
+        self.values.update(adjoints={row.name: row.adjoint for row in trace.rows},
+                           children={row.name: len(trace.children[row.index]) for row in trace.rows},
+                           ops={row.name: row.op for row in trace.rows})
         r = self.values
         phase = {"start": "开始 start", "forward": "前向传播 forward pass",
                  "backward": "反向传播 backward pass"}[state["phase"]]

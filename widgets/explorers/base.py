@@ -26,6 +26,7 @@ from matplotlib.figure import Figure
 
 from widgets.explorers.canvas import ExplorerCanvas
 from widgets.explorers.controls import wide
+from widgets.explorers.tasks import TaskPanel, attach_tasks
 from widgets.math.expressions import ExpressionError, parse_expression
 from widgets.plotting.style import FIGURE_LOCK, house_style
 
@@ -205,6 +206,9 @@ class Explorer:
         self.presets: dict[str, Preset] = {}
         self.expression: sp.Expr | None = None
         self.figure.canvas.mpl_connect("draw_event", self._on_draw)
+        #: Widgets shown under the status line, and the 探索任务 panel among them (None when tasks are off).
+        self.below: list[W.Widget] = []
+        self.task_panel: TaskPanel | None = attach_tasks(self)
 
     # -- building blocks for subclasses -------------------------------------------------------
     def slider(self, name: str, value: float, lo: float, hi: float, step: float = 0.01, description: str | None = None,
@@ -575,13 +579,24 @@ class Explorer:
     @property
     def widget(self) -> W.Widget:
         """The whole explorer as one ipywidget (controls and reset button, what is shown above the figure,
-        the figure, readout, message)."""
+        the figure, readout, message, and what is shown below: the 探索任务)."""
         if self._widget is None:
             top = W.HBox([self.layout_controls(), self.reset_button],
                          layout=W.Layout(justify_content="space-between", align_items="flex-start"))
-            self._widget = W.VBox([top, *self.above, self.canvas, self.readout, self.status])
+            self._widget = W.VBox([top, *self.above, self.canvas, self.readout, self.status, *self.below])
             self._widget.add_class("mml-explorer")   # the canvas keeps the notebook's shortcuts out of it
         return self._widget
+
+    def hide_tasks(self) -> Explorer:
+        """Leave out the 探索任务 panel (e.g. in a classroom); return the explorer, so that a notebook cell
+        may end with ``secant_explorer().hide_tasks()``."""
+        panel, self.task_panel = self.task_panel, None
+        if panel is not None:
+            self.below.remove(panel.widget)
+            if self._widget is not None:
+                self._widget.children = [c for c in self._widget.children if c is not panel.widget]
+            panel.close()
+        return self
 
     def snapshot_png(self) -> bytes:
         """Return the current picture as PNG bytes."""
@@ -617,6 +632,6 @@ class Explorer:
         self._observed = []   # a second close() has nothing left to do
         # ipywidgets keeps every open widget in its registry: the canvas would keep the figure alive,
         # and the controls would keep this explorer alive.
-        for widget in (self._widget, self.canvas, *self.controls.values(), *self.above, self.reset_button,
-                       self.status, self.readout):
+        for widget in (self._widget, self.canvas, *self.controls.values(), *self.above, *self.below,
+                       self.reset_button, self.status, self.readout):
             _close_tree(widget)

@@ -249,6 +249,9 @@ class ChainRuleExplorer(Explorer):
         total = float(values["dh"])
         self.values = {"t": t0, "point": point, "factors": factors, "terms": factors[:, 0] * factors[:, 1],
                        "dh": total, "df_dt": total, "h": float(values["h"])}
+        path = self.model.position(self.ts)
+        self.values.update(dh_scale=float(np.nanmax(np.abs(self.curves["dh"]))),
+                           path_span=float(np.nanmax(np.nanmax(path, axis=0) - np.nanmin(path, axis=0))))
         self.readout.value = (
             f"$t = {t0:.2f}$, &nbsp; $x(t) = [{point[0]:.4f},\\ {point[1]:.4f}]$<br>"
             "$\\frac{df}{dt} = \\frac{\\partial f}{\\partial x_1}\\frac{dx_1}{dt} + "

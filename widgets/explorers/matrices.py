@@ -122,7 +122,8 @@ class MatrixGradientExplorer(Explorer):
             select_entry(self.mosaic_artists, self.jacobian_artists, self.layout, (f_index, x_index))
         value = float(self.case.tensor[f_index + x_index])
         self.values = self.selected = {"row": row, "col": col, "f_index": f_index, "x_index": x_index,
-                                       "value": value, "error": error}
+                                       "value": value, "error": error,
+                                       "shape": self.case.jacobian.shape}
         self.readout.value = (
             rf"左：张量按 ${F}$ 的元素切片，每片是 $\partial {F}_{{{'i' if key == '5.12' else 'pq'}}}/\partial {X}$"
             rf"（left: one slice per entry of ${F}$）；右：展平后的 Jacobian，行 = ${F}$ 的元素，列 = ${X}$ 的元素"
@@ -218,7 +219,8 @@ class IdentityCheckExplorer(Explorer):
         sizes = {"n": M} if one_size else {"M": M, "N": N}
         result = self._compute(number, sizes, h, int(c["seed"].value))
         difference = update_identity_check(self.artists, result["numeric"], result["closed"])
-        self.values = self.result = dict(result, difference=difference, largest_difference=float(np.max(np.abs(difference))))
+        self.result = dict(result, difference=difference, largest_difference=float(np.max(np.abs(difference))))
+        self.values = {key: value for key, value in self.result.items() if key != "identity"}
         item = result["identity"]
         self.title.set_text(f"({number})  {item.variable}: {'×'.join(map(str, result['values'][item.variable].shape))}"
                             f"   h = {h:.0e}")

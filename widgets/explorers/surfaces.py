@@ -250,7 +250,8 @@ class LinearizationExplorer(Explorer):
         self._fresh_view, self._shown_order = False, order
         f0, g, H = float(tensors[0]), tensors[1], tensors[2] if len(tensors) > 2 else None
         self.values = {"point": p, "order": order, "value": f0, "gradient": g, "hessian": H, "slopes": self.slopes,
-                       "errors": self.errors}
+                       "errors": self.errors,
+                       "radii": self.radii}
         fitted = ", ".join(f"$T_{k}$: {s:.2f}" if np.isfinite(s) else f"$T_{k}$: exact" for k, s in self.slopes.items())
         self.readout.value = (f"$x_0 = ({p[0]:.3g}, {p[1]:.3g})$, &nbsp; $f(x_0) = {f0:.4g}$, &nbsp; "
                               f"$\\nabla f(x_0) = [{g[0]:.4g},\\ {g[1]:.4g}]$, &nbsp; "

@@ -190,7 +190,8 @@ class DifferenceErrorExplorer(Explorer):
         at_h = np.array([abs(float(difference_quotient(self.f, x0, h)) - exact),
                          abs(float(central_difference(self.f, x0, h)) - exact)])
         update_difference_error(self.artists, self.hs, forward, central, h, at_h)
-        self.values = {"derivative": exact, "forward_error": float(at_h[0]), "central_error": float(at_h[1]),
+        self.values = {"derivative": exact, "hs": self.hs, "forward_curve": forward, "central_curve": central,
+                       "forward_error": float(at_h[0]), "central_error": float(at_h[1]),
                        "best_forward_h": float(self.hs[np.nanargmin(forward)]) if np.isfinite(forward).any() else None,
                        "best_central_h": float(self.hs[np.nanargmin(central)]) if np.isfinite(central).any() else None}
         self.readout.value = (f"$h = {h:.1e}$: 前向误差 forward error $= {at_h[0]:.2e}$, "
