@@ -208,6 +208,9 @@ class ChainRuleExplorer(Explorer):
 
     def _set_model(self, model: ChainRule, texts) -> None:
         self.model, self.texts = model, tuple(texts)
+        path, dh = model.position(self.ts), model.values(self.ts)["dh"]   # the path's scales, for the tasks
+        self.path_scales = {"dh_scale": float(np.nanmax(np.abs(dh))),
+                            "path_span": float(np.nanmax(np.nanmax(path, axis=0) - np.nanmin(path, axis=0)))}
         self.derivative = model.simplified_derivative()
         self.derivative_latex = sp.latex(self.derivative)   # printed once per model, not on every move
         self.header.value = (f"$f(x_1, x_2) = {sp.latex(model.f)}$, &nbsp; "
@@ -249,9 +252,7 @@ class ChainRuleExplorer(Explorer):
         total = float(values["dh"])
         self.values = {"t": t0, "point": point, "factors": factors, "terms": factors[:, 0] * factors[:, 1],
                        "dh": total, "df_dt": total, "h": float(values["h"])}
-        path = self.model.position(self.ts)
-        self.values.update(dh_scale=float(np.nanmax(np.abs(self.curves["dh"]))),
-                           path_span=float(np.nanmax(np.nanmax(path, axis=0) - np.nanmin(path, axis=0))))
+        self.values.update(self.path_scales)
         self.readout.value = (
             f"$t = {t0:.2f}$, &nbsp; $x(t) = [{point[0]:.4f},\\ {point[1]:.4f}]$<br>"
             "$\\frac{df}{dt} = \\frac{\\partial f}{\\partial x_1}\\frac{dx_1}{dt} + "
