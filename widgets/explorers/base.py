@@ -398,8 +398,8 @@ class Explorer:
         for control in self._observed:
             control.observe(self._on_change, names="value")
         self._remember_defaults()
-        self.refresh()
-        self.freeze_layout()
+        self.freeze_layout()             # before the first update: what it places by the axes' size in pixels
+        self.refresh()                   # (labels) is placed for the laid-out figure
         self.canvas.request(full=True)   # the first picture, as laid out for good
 
     @contextlib.contextmanager

@@ -92,7 +92,6 @@ class HessianExplorer(Explorer):
         m, sl = self.map_artists, self.slice_artists
         self.blit_artists = [m["window"], m["model"], m["arrows"], m["point"], *m["eigen_labels"],
                              *(sl[k] for k in ("f1", "q1", "f2", "q2"))]
-        self.freeze_layout()   # the eigenvalue labels are placed by the axes' size in pixels: lay out first
         self._connect()
 
     def set_function(self, expression: sp.Expr, preset: Preset | None) -> None:
