@@ -387,14 +387,14 @@ class Explorer:
         """Reset what the explorer keeps beyond its controls (a subclass with such state overrides this)."""
 
     # -- wiring -----------------------------------------------------------------------------
-    def _connect(self, skip=()) -> None:
+    def _connect(self) -> None:
         """Observe every slider-like control and draw the first picture; call once at the end of ``__init__``.
 
         The function menu and formula box are observed by ``add_function``; Text controls and buttons
         that a subclass handles itself are left to it.
         """
         self._observed = [c for name, c in self.controls.items()
-                          if name not in ("function", "formula", *skip) and not isinstance(c, (W.Text, W.Button))]
+                          if name not in ("function", "formula") and not isinstance(c, (W.Text, W.Button))]
         for control in self._observed:
             control.observe(self._on_change, names="value")
         self._remember_defaults()
