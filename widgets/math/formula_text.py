@@ -7,7 +7,7 @@ grammar to the tokens:
 * :func:`normalise` refuses anything that is not text or is longer than the parser's limit, and
   turns typed notation into plain operator syntax: superscript digits are an exponent
   (``x²`` -> ``x^(2)``, ``S⁻¹`` -> ``S^(-1)``), Unicode compatibility forms become the plain
-  characters (NFKC: full-width ``（ｘ）`` and mathematical ``𝐱`` are ``(x)``), ``× · ⋅ ∗``
+  characters (NFKC: full-width ``（ｘ）`` and the mathematical bold x, U+1D431, are ``(x)``), ``× · ⋅ ∗``
   multiply, ``÷`` divides, ``− –`` subtract, and ``**`` is written ``^``.
 * :func:`tokenise` cuts the plain text into numbers (``2``, ``0.5``, ``.5``, ``1e-3``), names
   (letters, digits and ``_``, not starting with a digit) and the operators the grammar allows.
