@@ -218,6 +218,7 @@ def test_click_on_the_jacobian_selects_that_entry(explorer):
     assert explorer.controls["row"].value == 4
 
 
+@pytest.mark.slow  # hundreds of moves: left out of the quick loop (docs/testing.md)
 def test_many_moves_do_not_leak_figures(explorer):
     figures, canvases = live_figures(), len(transport.OPEN)
     rng = np.random.default_rng(0)

@@ -175,6 +175,7 @@ def test_difference_error_explorer_plots_the_true_errors(explorers):
     assert e.artists["current"].get_xdata()[0] == pytest.approx(1e-5)
 
 
+@pytest.mark.slow  # 500 changes: left out of the quick loop (docs/testing.md)
 def test_500_control_changes_create_no_figure(explorers):
     e1, e2, e3 = explorers(secant_explorer), explorers(taylor_explorer), explorers(difference_error_explorer)
     figures, canvases = live_figures(), len(transport.OPEN)
