@@ -45,3 +45,29 @@ def kernel_client():
     finally:
         client.stop_channels()
         manager.shutdown_kernel(now=True)
+
+
+#: Every test this session collected (deselected ones too): tests/test_markers.py checks the slow marker on it.
+_COLLECTED = pytest.StashKey[list]()
+
+
+def _rows(items) -> list[dict]:
+    return [{"nodeid": item.nodeid,
+             "file": os.path.relpath(item.path, item.config.rootpath).replace(os.sep, "/"),
+             "markers": sorted({mark.name for mark in item.iter_markers()}),
+             "fixtures": sorted(getattr(item, "fixturenames", ()))} for item in items]
+
+
+def pytest_deselected(items):
+    if items:
+        items[0].config.stash.setdefault(_COLLECTED, []).extend(_rows(items))
+
+
+def pytest_collection_finish(session):
+    session.config.stash.setdefault(_COLLECTED, []).extend(_rows(session.items))
+
+
+@pytest.fixture(scope="session")
+def collected_tests(request) -> list[dict]:
+    """Every test this session collected, deselected ones included: file, node id, markers, fixtures."""
+    return request.config.stash.get(_COLLECTED, [])

@@ -203,6 +203,7 @@ def test_display_bundle_has_a_png_fallback(explorer):
     assert explorer.snapshot_png()[:4] == b"\x89PNG"
 
 
+@pytest.mark.slow  # 500 changes: left out of the quick loop (docs/testing.md)
 def test_500_control_changes_do_not_leak_figures(explorer):
     figures, canvases = live_figures(), len(transport.OPEN)
     rng = np.random.default_rng(0)

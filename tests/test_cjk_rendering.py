@@ -251,6 +251,7 @@ def _presets(explorer) -> list[tuple[str, object]]:
             for value in option_values(control)]
 
 
+@pytest.mark.slow  # every explorer in every preset: left out of the quick loop (docs/testing.md)
 @pytest.mark.parametrize("name", sorted(FACTORIES))
 def test_every_explorer_in_every_preset_renders_without_a_missing_glyph(name):
     with font_trouble() as trouble:

@@ -18,6 +18,8 @@ import pytest
 
 from explorer_inputs import FACTORIES, GOOD_FORMULAS, Mover, kind, live_figures, option_values, rss_mb, text_controls
 
+pytestmark = pytest.mark.slow  # 2,000 changes per explorer: left out of the quick loop (docs/testing.md)
+
 #: Control changes per explorer, all in one process.
 CHANGES = 2000
 #: Changes made before the memory is first measured (caches fill up, the allocator settles).

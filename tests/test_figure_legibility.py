@@ -123,6 +123,7 @@ def _width_px(layout_width) -> float | None:
     return float(match.group(1)) if match else None
 
 
+@pytest.mark.slow  # every explorer in every preset: left out of the quick loop (docs/testing.md)
 @pytest.mark.parametrize("name", sorted(FACTORIES))
 def test_explorers_are_legible_in_every_preset(name):
     explorer = FACTORIES[name]()

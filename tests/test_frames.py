@@ -79,6 +79,7 @@ def _changes(explorer, count: int):
     return list(mover.changes(count))
 
 
+@pytest.mark.slow  # every explorer in every preset at two pixel ratios: left out of the quick loop (docs/testing.md)
 @pytest.mark.parametrize("dpr", [1, 2])
 def test_the_page_shows_the_kernels_picture_after_moves_formulas_and_presets(explorer, dpr):
     page = Page(explorer.canvas, dpr=dpr)

@@ -371,6 +371,7 @@ def test_typed_map_errors_keep_the_picture(jacobian):
     (chain_rule_explorer, [("t", 0.0, 6.2)]),
     (jacobian_explorer, [("x", -1.0, 1.5), ("y", -1.0, 1.5), ("size", 0.01, 1.5)]),
 ])
+@pytest.mark.slow  # 500 changes per explorer: left out of the quick loop (docs/testing.md)
 def test_500_changes_do_not_grow_figures(make, moves):
     figures, canvases = live_figures(), len(transport.OPEN)
     explorer = make()

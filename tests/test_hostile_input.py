@@ -290,6 +290,7 @@ def value_strategy(name: str, key: str, control) -> st.SearchStrategy:
 EXAMPLES = max(10, settings.default.max_examples // 5)
 
 
+@pytest.mark.slow  # hypothesis, a fresh explorer per example: left out of the quick loop (docs/testing.md)
 @pytest.mark.parametrize("name", NAMES)
 @settings(max_examples=EXAMPLES, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(data=st.data())
@@ -318,6 +319,7 @@ def _change_and_check(name, explorer, data):
     assert_sane(explorer, name)
 
 
+@pytest.mark.slow  # every end of every control of every explorer: left out of the quick loop (docs/testing.md)
 @pytest.mark.parametrize("name", NAMES)
 def test_ends_of_every_slider_and_just_beyond(name, make):
     explorer = make(name)

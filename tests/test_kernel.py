@@ -15,6 +15,8 @@ import time
 
 import pytest
 
+pytestmark = pytest.mark.slow  # a real kernel: left out of the quick loop (docs/testing.md)
+
 #: The main thread's cell: static figures with math text, drawn as a notebook displays them.
 DRAWING_CELL = """
 from widgets import plotting as wp

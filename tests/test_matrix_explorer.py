@@ -239,6 +239,7 @@ def test_reset_brings_back_the_first_picture(explorer):
     np.testing.assert_array_equal(explorer.canvas.pixels(), first)
 
 
+@pytest.mark.slow  # hundreds of moves: left out of the quick loop (docs/testing.md)
 def test_many_moves_do_not_leak_figures(explorer):
     figures, canvases = live_figures(), len(transport.OPEN)
     rng = np.random.default_rng(0)

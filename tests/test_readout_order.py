@@ -18,6 +18,8 @@ import pytest
 
 from widgets.explorers import base, canvas
 
+pytestmark = pytest.mark.slow  # a real kernel: left out of the quick loop (docs/testing.md)
+
 SETUP = """
 import json
 from widgets.explorers import secant_explorer

@@ -9,6 +9,8 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
+pytestmark = pytest.mark.slow  # every notebook run twice in real kernels: left out of the quick loop (docs/testing.md)
+
 CHAPTER = pathlib.Path(__file__).resolve().parent.parent / "chapter5"
 NOTEBOOKS = sorted(CHAPTER.glob("*.ipynb"))
 

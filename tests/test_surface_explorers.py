@@ -636,6 +636,7 @@ def test_explorers_display(hessian, linear):
         assert "image/png" in bundle and "application/vnd.jupyter.widget-view+json" in bundle
 
 
+@pytest.mark.slow  # 500 changes: left out of the quick loop (docs/testing.md)
 def test_five_hundred_changes_do_not_grow_figures(hessian, linear):
     figures, canvases = live_figures(), len(transport.OPEN)
     rng = np.random.default_rng(0)

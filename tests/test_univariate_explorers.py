@@ -319,6 +319,7 @@ def test_a_first_function_it_cannot_draw_raises_and_leaves_nothing_open(factory)
     assert live_figures() == figures and len(transport.OPEN) == canvases
 
 
+@pytest.mark.slow  # 500 changes: left out of the quick loop (docs/testing.md)
 def test_500_control_changes_create_no_figure(explorers):
     e1, e2, e3 = explorers(secant_explorer), explorers(taylor_explorer), explorers(difference_error_explorer)
     figures, canvases = live_figures(), len(transport.OPEN)

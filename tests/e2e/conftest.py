@@ -22,6 +22,15 @@ from . import harness
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
+@pytest.hookimpl(tryfirst=True)  # before -m selects: `pytest -m "not slow"` (the quick loop) leaves them out
+def pytest_collection_modifyitems(items) -> None:
+    """Every browser test is slow. (Called with the whole session's items: only this folder's are marked.)"""
+    here = Path(__file__).resolve().parent
+    for item in items:
+        if here in Path(item.path).resolve().parents:
+            item.add_marker(pytest.mark.slow)
+
+
 def notebooks() -> list[Path]:
     """The notebooks to test, collected now: chapter5/*.ipynb (or the E2E_NOTEBOOKS globs)."""
     pattern = os.environ.get("E2E_NOTEBOOKS")
