@@ -330,9 +330,11 @@ class ChainRule:
         self._x = [lambdify_array(p, parameter) for p in self.path]
         self._dx = [lambdify_array(sp.diff(p, parameter), parameter) for p in self.path]
 
-    def simplified_derivative(self, max_ops: int = 80) -> sp.Expr:
-        """Return df/dt simplified (left as the plain sum when it is too large to simplify quickly)."""
-        if sp.count_ops(self.derivative) > max_ops:
+    def simplified_derivative(self, max_ops: int = 80, max_power: int = 12) -> sp.Expr:
+        """Return df/dt simplified (left as the plain sum when it is too large to simplify quickly: many
+        operations, or a power beyond ``max_power``, whose factoring takes sympy minutes, e.g. t^(-1000))."""
+        powers = [p.exp for p in self.derivative.atoms(sp.Pow) if p.exp.is_Number]
+        if sp.count_ops(self.derivative) > max_ops or any(abs(e) > max_power for e in powers):
             return self.derivative
         return sp.factor(sp.simplify(self.derivative))
 
