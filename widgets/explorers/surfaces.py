@@ -78,15 +78,12 @@ class HessianExplorer(Explorer):
         self.wide_tick_axes = (self.ax_slices,)
         self.map_artists = draw_hessian_view(self.ax_map)
         self.slice_artists = draw_eigen_slices(self.ax_slices)
-        try:   # an unusable f or preset given in code is an error, not a message
-            expression = self.add_function(("x", "y"), f, HESSIAN_MENU, preset, placeholder="例如 x^3 - 3x + y^2")
-            start = self.preset or TYPED_VIEW
-            for name in "xy":
-                self.slider(name, start.values[name], *start.ranges[name])
-            self.set_function(expression, self.preset)
-        except (ValueError, ExplorerMessage) as error:
-            self.close()
-            raise ValueError(str(error)) from None
+        # an unusable f or preset given in code raises ValueError, and the base closes what was made
+        expression = self.add_function(("x", "y"), f, HESSIAN_MENU, preset, placeholder="例如 x^3 - 3x + y^2")
+        start = self.preset or TYPED_VIEW
+        for name in "xy":
+            self.slider(name, start.values[name], *start.ranges[name])
+        self.set_function(expression, self.preset)
         for name, value in zip("xy", () if point is None else point):
             self.move_slider(name, value)
         m, sl = self.map_artists, self.slice_artists
